@@ -1,0 +1,369 @@
+"""Annotations: spans of an article tagged as claims or quotes, with their history.
+
+Every write checks the span against the article's text (``exact == text[start:end]``) and the
+field rules, then records a JSON snapshot in ``history`` in the same transaction, so that
+``undo`` can walk back any create, edit or delete, also after a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any, Iterable
+
+import sqlite_utils
+
+from store.articles import get_article
+from store.clock import now
+from store.errors import NotFoundError, ValidationError
+from store.sources import ensure_source
+
+KINDS = ("claim", "quote")
+CONTEXT_LENGTH = 32
+GRADE_PATTERN = re.compile(r"[A-F][1-6]")
+
+# Columns of the annotations table, in order; history snapshots hold exactly these.
+COLUMNS = ("id", "article_id", "kind", "start", "end", "exact", "prefix", "suffix", "source_id",
+           "via", "confidence", "grade", "note", "tags", "created_at", "updated_at", "deleted_at")
+# Fields a person edits; the source is given by name (and role), not by id.
+EDITABLE = ("kind", "start", "end", "source", "role", "via", "confidence", "grade", "note", "tags")
+
+_SELECT = """
+    SELECT a.id, a.article_id, a.kind, a.start, a."end", a.exact, a.prefix, a.suffix,
+           a.source_id, s.name AS source, s.role AS role, s.organization AS organization,
+           a.via, a.confidence, a.grade, a.note, a.tags, a.created_at, a.updated_at,
+           a.deleted_at, ar.title AS article_title
+    FROM annotations a
+    JOIN articles ar ON ar.id = a.article_id
+    LEFT JOIN sources s ON s.id = a.source_id
+"""
+
+
+def find_span(text: str, exact: str, occurrence: int = 1) -> tuple[int, int]:
+    """Offsets of the ``occurrence``-th (1-based) appearance of ``exact`` in ``text``."""
+    if not exact:
+        raise ValidationError("the text to annotate is empty", "give the exact words to annotate",
+                              field="text")
+    if occurrence < 1:
+        raise ValidationError(f"occurrence {occurrence} is not a position",
+                              "give --occurrence 1 for the first match, 2 for the second…",
+                              field="occurrence")
+    start = -1
+    found = 0
+    while found < occurrence:
+        start = text.find(exact, start + 1)
+        if start < 0:
+            break
+        found += 1
+    if found == 0:
+        raise NotFoundError(f"the text {_excerpt(exact)!r} is not in the article",
+                            "copy the words exactly as the article has them")
+    if start < 0:
+        raise NotFoundError(
+            f"the text {_excerpt(exact)!r} appears {found} time{'s' if found > 1 else ''}, "
+            f"so there is no occurrence {occurrence}",
+            f"give --occurrence between 1 and {found}")
+    return start, start + len(exact)
+
+
+def _excerpt(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def add_annotation(db: sqlite_utils.Database, article_id: str, *, kind: str, start: int, end: int,
+                   source: str | None = None, role: str | None = None, via: str | None = None,
+                   confidence: int | None = None, grade: str | None = None,
+                   note: str | None = None, tags: Iterable[str] = (),
+                   id: str | None = None) -> dict:
+    """Annotate ``text[start:end]`` of an article; returns the stored annotation."""
+    article = get_article(db, article_id)
+    fields = _checked({"kind": kind, "start": start, "end": end, "via": via,
+                       "confidence": confidence, "grade": grade, "note": note, "tags": tags},
+                      article["text"])
+    stamp = now()
+    row = {"id": id or str(uuid.uuid4()), "article_id": article["id"], **fields,
+           "source_id": None, "created_at": stamp, "updated_at": stamp, "deleted_at": None}
+    with db.atomic():
+        row["source_id"] = _source_id(db, source, role)
+        db["annotations"].insert({column: row[column] for column in COLUMNS})
+        _record(db, row["id"], article["id"], "create", None, row)
+    return get_annotation(db, row["id"])
+
+
+def add_annotation_by_text(db: sqlite_utils.Database, article_id: str, *, text: str,
+                           occurrence: int = 1, **fields: Any) -> dict:
+    """Annotate the ``occurrence``-th appearance of ``text`` in the article."""
+    article = get_article(db, article_id)
+    start, end = find_span(article["text"], text, occurrence)
+    return add_annotation(db, article["id"], start=start, end=end, **fields)
+
+
+def edit_annotation(db: sqlite_utils.Database, annotation_id: str, **changes: Any) -> dict:
+    """Change some of an annotation's fields (see ``EDITABLE``); returns it as now stored."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"cannot edit {', '.join(sorted(unknown))}",
+                              f"editable fields are {', '.join(EDITABLE)}")
+    before = _raw(db, annotation_id)
+    article = get_article(db, before["article_id"])
+    merged = {key: before[key] for key in ("kind", "start", "end", "via", "confidence", "grade",
+                                           "note")}
+    merged["tags"] = json.loads(before["tags"])
+    merged.update({k: v for k, v in changes.items() if k not in ("source", "role")})
+    fields = _checked(merged, article["text"])
+    with db.atomic():
+        source_id = before["source_id"]
+        if "source" in changes:
+            source_id = _source_id(db, changes["source"], changes.get("role"))
+        elif changes.get("role") is not None and source_id is not None:
+            db["sources"].update(source_id, {"role": changes["role"] or None})
+        after = {**before, **fields, "source_id": source_id, "updated_at": now()}
+        if after == {**before, "updated_at": after["updated_at"]}:
+            return get_annotation(db, before["id"])
+        db["annotations"].update(before["id"], {k: after[k] for k in COLUMNS if k != "id"})
+        _record(db, before["id"], before["article_id"], "edit", before, after)
+    return get_annotation(db, before["id"])
+
+
+def delete_annotation(db: sqlite_utils.Database, annotation_id: str) -> dict:
+    """Soft-delete an annotation: it leaves every listing but stays restorable."""
+    before = _raw(db, annotation_id)
+    if before["deleted_at"]:
+        raise ValidationError("that annotation is already deleted", "press u on it to restore it")
+    with db.atomic():
+        stamp = now()
+        db["annotations"].update(before["id"], {"deleted_at": stamp, "updated_at": stamp})
+        _record(db, before["id"], before["article_id"], "delete", before,
+                {**before, "deleted_at": stamp, "updated_at": stamp})
+    return get_annotation(db, before["id"])
+
+
+def restore_annotation(db: sqlite_utils.Database, annotation_id: str) -> dict:
+    """Bring a deleted annotation back."""
+    before = _raw(db, annotation_id)
+    if not before["deleted_at"]:
+        raise ValidationError("that annotation is not deleted", "only deleted annotations restore")
+    with db.atomic():
+        stamp = now()
+        db["annotations"].update(before["id"], {"deleted_at": None, "updated_at": stamp})
+        _record(db, before["id"], before["article_id"], "restore", before,
+                {**before, "deleted_at": None, "updated_at": stamp})
+    return get_annotation(db, before["id"])
+
+
+def undo(db: sqlite_utils.Database, article_id: str | None = None) -> dict | None:
+    """Reverse the latest create, edit, delete or restore not yet undone.
+
+    With ``article_id``, only changes to that article's annotations count. Returns
+    ``{"action": ..., "annotation": ...}`` describing what was reversed, or None if nothing is left.
+    """
+    sql = "SELECT id, annotation_id, action, before FROM history WHERE undone = 0"
+    params: list[Any] = []
+    if article_id is not None:
+        sql += " AND article_id = ?"
+        params.append(article_id)
+    row = db.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
+    if row is None:
+        return None
+    history_id, annotation_id, action, before = row
+    with db.atomic():
+        stamp = now()
+        if action == "create":
+            db["annotations"].update(annotation_id, {"deleted_at": stamp, "updated_at": stamp})
+        else:
+            snapshot = json.loads(before)
+            db["annotations"].update(annotation_id, {k: snapshot[k] for k in COLUMNS if k != "id"})
+        db.execute("UPDATE history SET undone = 1 WHERE id = ?", [history_id])
+    return {"action": action, "annotation": get_annotation(db, annotation_id)}
+
+
+def history(db: sqlite_utils.Database, annotation_id: str) -> list[dict]:
+    """Every recorded change of one annotation, oldest first, snapshots decoded."""
+    cursor = db.execute(
+        "SELECT id, action, before, after, at, undone FROM history WHERE annotation_id = ? ORDER BY id",
+        [annotation_id])
+    return [{"id": i, "action": a, "before": json.loads(b) if b else None,
+             "after": json.loads(c) if c else None, "at": at, "undone": bool(u)}
+            for i, a, b, c, at, u in cursor.fetchall()]
+
+
+def get_annotation(db: sqlite_utils.Database, annotation_id: str) -> dict:
+    """One annotation (deleted or not) by id or unique id prefix, with its source's name and role."""
+    cursor = db.execute(_SELECT + " WHERE a.id = ? OR a.id LIKE ? LIMIT 2",
+                        [annotation_id, annotation_id.replace("%", "").replace("_", "") + "%"])
+    rows = _rows(cursor)
+    exact = [row for row in rows if row["id"] == annotation_id]
+    if exact:
+        return exact[0]
+    if len(rows) == 1 and len(annotation_id) >= 4:
+        return rows[0]
+    if not rows or len(annotation_id) < 4:
+        raise NotFoundError(f"no annotation with id {annotation_id!r}",
+                            "run 'margin annotations' to see the ids")
+    raise NotFoundError(f"more than one annotation id starts with {annotation_id!r}",
+                        "give more characters of the id")
+
+
+def list_annotations(db: sqlite_utils.Database, *, limit: int | None = None, offset: int = 0,
+                     order_by: str = "created", descending: bool = False,
+                     **filters: Any) -> list[dict]:
+    """Annotations matching ``filters`` (see ``annotation_filter``), with source and article title.
+
+    ``order_by`` is one of ``ORDERINGS``; ``limit`` and ``offset`` page through the result.
+    """
+    where, params = annotation_filter(**filters)
+    if order_by not in ORDERINGS:
+        raise ValidationError(f"cannot sort by {order_by!r}", f"sort by one of {', '.join(ORDERINGS)}")
+    direction = "DESC" if descending else "ASC"
+    sql = f"{_SELECT} {where} ORDER BY {ORDERINGS[order_by].format(dir=direction)}, a.id {direction}"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    return _rows(db.execute(sql, params))
+
+
+def count_annotations(db: sqlite_utils.Database, **filters: Any) -> int:
+    """How many annotations match ``filters``."""
+    where, params = annotation_filter(**filters)
+    sql = ("SELECT count(*) FROM annotations a LEFT JOIN sources s ON s.id = a.source_id "
+           f"{where}")
+    return db.execute(sql, params).fetchone()[0]
+
+
+ORDERINGS = {
+    "created": "a.created_at {dir}",
+    "kind": "a.kind {dir}, a.created_at {dir}",
+    "source": "s.name IS NULL, s.name COLLATE NOCASE {dir}",
+    "confidence": "a.confidence IS NULL, a.confidence {dir}",
+    "excerpt": "a.exact COLLATE NOCASE {dir}",
+    "article": "ar.title COLLATE NOCASE {dir}, a.start {dir}",
+    "position": "a.article_id {dir}, a.start {dir}",
+}
+
+
+def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
+                      source: str | None = None, search: str | None = None,
+                      min_confidence: int | None = None, deleted: bool | None = False
+                      ) -> tuple[str, list[Any]]:
+    """A WHERE clause and its parameters for the listing filters.
+
+    ``search`` is free text for the full-text index (never a syntax error: see ``fts_query``);
+    ``deleted`` is False for live annotations, True for deleted ones, None for both.
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    if article_id is not None:
+        clauses.append("a.article_id = ?")
+        params.append(article_id)
+    if kind is not None:
+        if kind not in KINDS:
+            raise ValidationError(f"unknown kind {kind!r}", "use claim or quote", field="kind")
+        clauses.append("a.kind = ?")
+        params.append(kind)
+    if source is not None:
+        clauses.append("s.name = ? COLLATE NOCASE")
+        params.append(" ".join(source.split()))
+    if min_confidence is not None:
+        clauses.append("a.confidence >= ?")
+        params.append(min_confidence)
+    if deleted is not None:
+        clauses.append("a.deleted_at IS NOT NULL" if deleted else "a.deleted_at IS NULL")
+    if search:
+        query = fts_query(search)
+        if query:
+            clauses.append("a.rowid IN (SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?)")
+            params.append(query)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 query for free text: every word must appear, the last may be a prefix.
+
+    Quotes, operators and stars a person types are taken as plain words, so no input can be
+    an FTS5 syntax error. Returns None when the text has no words at all.
+    """
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _checked(fields: dict, text: str) -> dict:
+    """Validate the writable fields against the rules and the article; returns stored values."""
+    kind = fields.get("kind")
+    if kind not in KINDS:
+        raise ValidationError(f"unknown kind {kind!r}", "use claim or quote", field="kind")
+    start, end = fields.get("start"), fields.get("end")
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+        raise ValidationError("a span needs whole-number offsets", "give start and end as integers",
+                              field="span")
+    if not 0 <= start < end <= len(text):
+        raise ValidationError(f"the span {start}–{end} is outside the article (0–{len(text)})",
+                              "select some text of the article", field="span")
+    confidence = fields.get("confidence")
+    if confidence is not None and (isinstance(confidence, bool) or not isinstance(confidence, int)
+                                   or not 0 <= confidence <= 100):
+        raise ValidationError(f"confidence {confidence!r} is not a percentage",
+                              "give a whole number from 0 to 100", field="confidence")
+    grade = fields.get("grade") or None
+    if grade is not None:
+        grade = str(grade).strip().upper()
+        if not GRADE_PATTERN.fullmatch(grade):
+            raise ValidationError(f"grade {fields['grade']!r} is not an Admiralty code",
+                                  "give a letter A–F and a digit 1–6, such as B2", field="grade")
+    tags = fields.get("tags") or []
+    if isinstance(tags, str):
+        tags = [tags]
+    tags = list(dict.fromkeys(t.strip() for t in tags if t and t.strip()))
+    return {
+        "kind": kind, "start": start, "end": end, "exact": text[start:end],
+        "prefix": text[max(0, start - CONTEXT_LENGTH):start],
+        "suffix": text[end:end + CONTEXT_LENGTH],
+        "via": _blank_to_none(fields.get("via")), "confidence": confidence, "grade": grade,
+        "note": _blank_to_none(fields.get("note")),
+        "tags": json.dumps(tags, ensure_ascii=False),
+    }
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value if value and value.strip() else None
+
+
+def _source_id(db: sqlite_utils.Database, name: str | None, role: str | None) -> int | None:
+    if not name or not name.strip():
+        return None
+    return ensure_source(db, name, role=role)["id"]
+
+
+def _record(db: sqlite_utils.Database, annotation_id: str, article_id: str, action: str,
+            before: dict | None, after: dict | None) -> None:
+    def snapshot(row: dict | None) -> str | None:
+        return json.dumps({k: row[k] for k in COLUMNS}, ensure_ascii=False) if row else None
+
+    db["history"].insert({"annotation_id": annotation_id, "article_id": article_id,
+                          "action": action, "before": snapshot(before), "after": snapshot(after),
+                          "at": now(), "undone": 0})
+
+
+def _raw(db: sqlite_utils.Database, annotation_id: str) -> dict:
+    full_id = get_annotation(db, annotation_id)["id"]
+    cursor = db.execute(f"SELECT {', '.join(_quoted(c) for c in COLUMNS)} FROM annotations WHERE id = ?",
+                        [full_id])
+    return dict(zip(COLUMNS, cursor.fetchone()))
+
+
+def _quoted(column: str) -> str:
+    return f'"{column}"'
+
+
+def _rows(cursor: Any) -> list[dict]:
+    columns = [c[0] for c in cursor.description]
+    rows = []
+    for values in cursor.fetchall():
+        row = dict(zip(columns, values))
+        row["tags"] = json.loads(row["tags"])
+        rows.append(row)
+    return rows

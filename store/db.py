@@ -1,0 +1,200 @@
+"""The SQLite connection and the schema's migrations.
+
+One database file holds everything. It is opened in WAL mode with foreign keys on and a busy
+timeout, so the TUI and a script can share it. The schema grows only through ``MIGRATIONS``;
+a file whose schema is newer than this program knows is refused and left untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from store.errors import DatabaseError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+MIGRATIONS = Migrations("margin")
+
+# Every migration sets PRAGMA user_version to its position, so a newer schema can be recognised
+# before any migration (or even the migrations table) is written.
+SCHEMA_VERSION = 1
+
+
+@MIGRATIONS(name="0001_initial")
+def _initial(db: sqlite_utils.Database) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            authors TEXT NOT NULL DEFAULT '[]',
+            outlet TEXT,
+            url TEXT,
+            published TEXT,
+            section TEXT,
+            language TEXT,
+            text TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL UNIQUE,
+            source TEXT,
+            format TEXT,
+            imported_at TEXT NOT NULL
+        );
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (trim(name) != ''),
+            role TEXT,
+            organization TEXT
+        );
+        CREATE TABLE annotations (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            kind TEXT NOT NULL CHECK (kind IN ('claim', 'quote')),
+            start INTEGER NOT NULL CHECK (start >= 0),
+            "end" INTEGER NOT NULL CHECK ("end" > start),
+            exact TEXT NOT NULL CHECK (length(exact) = "end" - start),
+            prefix TEXT NOT NULL DEFAULT '',
+            suffix TEXT NOT NULL DEFAULT '',
+            source_id INTEGER REFERENCES sources(id),
+            via TEXT,
+            confidence INTEGER CHECK (confidence BETWEEN 0 AND 100),
+            grade TEXT CHECK (grade GLOB '[A-F][1-6]'),
+            note TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            deleted_at TEXT
+        );
+        CREATE INDEX annotations_by_article ON annotations(article_id, start);
+        CREATE INDEX annotations_by_source ON annotations(source_id);
+        CREATE INDEX annotations_by_created ON annotations(created_at);
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY,
+            annotation_id TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('create', 'edit', 'delete', 'restore')),
+            before TEXT,
+            after TEXT,
+            at TEXT NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX history_by_article ON history(article_id, id);
+
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='rowid'
+        );
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+                VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+                VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+
+        -- The source's name lives in another table, so this index keeps its own copy of the
+        -- text (no external content) and triggers keep it in step with both tables.
+        CREATE VIRTUAL TABLE annotations_fts USING fts5(exact, note, source);
+        CREATE TRIGGER annotations_fts_insert AFTER INSERT ON annotations BEGIN
+            INSERT INTO annotations_fts(rowid, exact, note, source) VALUES (
+                new.rowid, new.exact, coalesce(new.note, ''),
+                coalesce((SELECT name FROM sources WHERE id = new.source_id), ''));
+        END;
+        CREATE TRIGGER annotations_fts_delete AFTER DELETE ON annotations BEGIN
+            DELETE FROM annotations_fts WHERE rowid = old.rowid;
+        END;
+        CREATE TRIGGER annotations_fts_update
+        AFTER UPDATE OF exact, note, source_id ON annotations BEGIN
+            DELETE FROM annotations_fts WHERE rowid = old.rowid;
+            INSERT INTO annotations_fts(rowid, exact, note, source) VALUES (
+                new.rowid, new.exact, coalesce(new.note, ''),
+                coalesce((SELECT name FROM sources WHERE id = new.source_id), ''));
+        END;
+        CREATE TRIGGER sources_fts_rename AFTER UPDATE OF name ON sources BEGIN
+            UPDATE annotations_fts SET source = new.name
+                WHERE rowid IN (SELECT rowid FROM annotations WHERE source_id = new.id);
+        END;
+        PRAGMA user_version = 1;
+        """
+    )
+
+
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run SQL statements one by one; ``executescript`` would commit the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.conn.execute(statement)
+            statement = ""
+
+
+def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(
+            f"{path} is not a margin database ({error})",
+            "give --db a new file name, or the path of a database margin made",
+        ) from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise DatabaseError(
+            f"{path} was made by a newer margin (schema {version}, this one knows {SCHEMA_VERSION})",
+            "upgrade margin to open it; the file was left unchanged",
+        )
+    db = sqlite_utils.Database(conn)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = wal")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if version < SCHEMA_VERSION:
+            if version == 0 and _has_foreign_tables(db):
+                raise DatabaseError(
+                    f"{path} is a SQLite database of another program",
+                    "give --db a new file name, or the path of a database margin made",
+                )
+            MIGRATIONS.apply(db)
+    except sqlite3.OperationalError as error:
+        conn.close()
+        raise DatabaseError(f"cannot use the database {path} ({error})",
+                            "check the file's permissions and free disk space") from None
+    except DatabaseError:
+        conn.close()
+        raise
+    return db
+
+
+def _check_file(path: Path) -> None:
+    """Refuse paths that SQLite would fail on with an unhelpful message."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file",
+                            "give --db the path of a file, e.g. margin.db inside it")
+    if path.exists():
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+        if head and head != SQLITE_MAGIC:
+            raise DatabaseError(f"{path} is not a SQLite database",
+                                "give --db a new file name, or the path of a database margin made")
+    elif not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _has_foreign_tables(db: sqlite_utils.Database) -> bool:
+    return any(name != Migrations.migrations_table for name in db.table_names())
