@@ -1,0 +1,335 @@
+"""The headless command line, run as a user runs it: a real process on a real database file."""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+KURSK = CORPUS / "ukrainska-pravda-2025-09-07-kursk.txt"
+KURSK_TITLE = "North Korean troops concentrated in Kursk Oblast to support border security, Kyiv says"
+SKIBITSKYI = ("There are all the signs that by the end of the year, Russia will fully meet its "
+              "recruitment plan.")
+
+
+def margin(*args: str, db: Path, stdin: bytes | None = None, env: dict | None = None):
+    """Run the margin command line in a fresh interpreter."""
+    environment = {**os.environ, "MARGIN_DB": "", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db), *args],
+                          input=stdin, capture_output=True, env=environment, timeout=60)
+
+
+def dump(db: Path) -> list[str]:
+    """Every statement that would rebuild the database: equal dumps mean nothing was written."""
+    if not db.exists():
+        return []
+    with sqlite3.connect(db) as conn:
+        return list(conn.iterdump())
+
+
+def assert_refused(result, *words: str) -> None:
+    """Exit status 2, one line on stderr naming the problem, and no traceback."""
+    stderr = result.stderr.decode()
+    assert result.returncode == 2, stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
+    assert "Traceback" not in stderr
+    for word in words:
+        assert word.lower() in stderr.lower(), stderr
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "margin.db"
+
+
+@pytest.fixture
+def kursk_db(db: Path) -> tuple[Path, str]:
+    """A database holding the real article; returns it and the article's id."""
+    result = margin("import", str(KURSK), "--outlet", "Ukrainska Pravda", "--url",
+                    "https://www.pravda.com.ua/eng/news/2025/09/7/7529739/", db=db)
+    assert result.returncode == 0, result.stderr
+    return db, result.stdout.decode().split()[0]
+
+
+def test_importing_the_real_article_lists_its_title_author_and_time(kursk_db):
+    db, article_id = kursk_db
+    articles = json.loads(margin("articles", "--json", db=db).stdout)
+    assert len(articles) == 1
+    article = articles[0]
+    assert article["id"] == article_id
+    assert article["title"] == KURSK_TITLE
+    assert article["authors"] == ["Olga Katsimon"]
+    assert article["published"] == "2025-09-07T17:21"
+    assert article["outlet"] == "Ukrainska Pravda"
+
+
+def test_the_article_list_shows_title_outlet_and_counts(kursk_db):
+    db, article_id = kursk_db
+    margin("add", article_id, "--kind", "quote", "--text", SKIBITSKYI, db=db)
+    table = margin("articles", db=db).stdout.decode()
+    line = next(line for line in table.splitlines() if line.startswith(article_id))
+    assert KURSK_TITLE in line and "(Ukrainska Pravda)" in line
+    assert line.split()[1:4] == ["2025-09-07", "0", "1"]
+
+
+def test_importing_the_same_article_twice_keeps_one(kursk_db):
+    db, article_id = kursk_db
+    again = margin("import", str(KURSK), db=db)
+    assert again.returncode == 0
+    assert again.stdout.decode().startswith(f"{article_id}  already there")
+    assert len(json.loads(margin("articles", "--json", db=db).stdout)) == 1
+
+
+def test_metadata_options_override_what_was_found(db):
+    result = margin("import", str(KURSK), "--title", "Kursk", "--author", "A. One; B. Two",
+                    "--published", "2025-09-07T17:21+03:00", "--language", "en", db=db)
+    assert result.returncode == 0, result.stderr
+    article = json.loads(margin("articles", "--json", db=db).stdout)[0]
+    assert (article["title"], article["authors"], article["published"], article["language"]) == (
+        "Kursk", ["A. One", "B. Two"], "2025-09-07T17:21+03:00", "en")
+
+
+def test_standard_input_imports_as_an_article(db):
+    result = margin("import", "-", db=db, stdin=b"A headline\n\nSomeone said something.\n")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(margin("articles", "--json", db=db).stdout)[0]["title"] == "A headline"
+
+
+def test_importing_several_files_shows_no_progress_bar_when_not_on_a_terminal(db, tmp_path):
+    second = tmp_path / "second.txt"
+    second.write_text("Second article\n\nIts text.\n")
+    result = margin("import", str(KURSK), str(second), db=db)
+    assert result.returncode == 0
+    assert result.stderr == b""
+    assert len(result.stdout.decode().splitlines()) == 2
+
+
+def test_importing_several_files_on_a_terminal_shows_a_progress_bar(db, tmp_path):
+    import pty
+
+    second = tmp_path / "second.txt"
+    second.write_text("Second article\n\nIts text.\n")
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "--db", str(db), "import", str(KURSK), str(second)],
+        stdout=subprocess.PIPE, stderr=follower, env={**os.environ, "TERM": "xterm-256color"})
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.wait(timeout=60)
+    os.close(leader)
+    assert process.returncode == 0
+    assert b"importing" in seen or b"\xe2\x94\x81" in seen  # the bar's description or its line
+
+
+def test_one_bad_source_among_several_is_reported_and_the_rest_import(db, tmp_path):
+    result = margin("import", str(tmp_path / "missing.txt"), str(KURSK), db=db)
+    assert result.returncode == 2
+    assert "missing.txt" in result.stderr.decode()
+    assert len(json.loads(margin("articles", "--json", db=db).stdout)) == 1
+
+
+def test_add_by_exact_text_prints_the_new_id_and_stores_the_span(kursk_db):
+    db, article_id = kursk_db
+    result = margin("add", article_id, "--kind", "quote", "--text", SKIBITSKYI,
+                    "--source", "Vadym Skibitskyi", "--via", "interview with Ukrinform",
+                    "--confidence", "5", "--grade", "b2", "--tag", "recruitment", db=db)
+    assert result.returncode == 0, result.stderr
+    new_id = result.stdout.decode().strip()
+    [row] = json.loads(margin("annotations", "--json", db=db).stdout)
+    assert row["id"] == new_id
+    assert (row["kind"], row["exact"], row["source"], row["via"], row["confidence"], row["grade"],
+            row["tags"]) == ("quote", SKIBITSKYI, "Vadym Skibitskyi", "interview with Ukrinform",
+                             68, "B2", ["recruitment"])
+    article_text = sqlite3.connect(db).execute("SELECT text FROM articles").fetchone()[0]
+    assert article_text[row["start"]:row["end"]] == SKIBITSKYI
+
+
+def test_add_picks_the_requested_occurrence(kursk_db):
+    db, article_id = kursk_db
+    first = margin("add", article_id, "--kind", "claim", "--text", "Kursk", db=db)
+    second = margin("add", article_id, "--kind", "claim", "--text", "Kursk", "--occurrence", "2",
+                    db=db)
+    assert first.returncode == second.returncode == 0
+    rows = {r["id"]: r for r in json.loads(margin("annotations", "--json", db=db).stdout)}
+    starts = [rows[r.stdout.decode().strip()]["start"] for r in (first, second)]
+    assert starts[0] < starts[1]
+
+
+def test_annotation_filters_narrow_the_listing(kursk_db):
+    db, article_id = kursk_db
+    margin("add", article_id, "--kind", "quote", "--text", SKIBITSKYI, "--source", "Vadym Skibitskyi",
+           "--confidence", "90", db=db)
+    margin("add", article_id, "--kind", "claim", "--text", "Kursk Oblast", "--confidence", "30",
+           "--note", "check against satellite imagery", db=db)
+
+    def listed(*args):
+        return [r["kind"] for r in json.loads(margin("annotations", "--json", *args, db=db).stdout)]
+
+    assert sorted(listed()) == ["claim", "quote"]
+    assert listed("--kind", "claim") == ["claim"]
+    assert listed("--source", "vadym SKIBITSKYI") == ["quote"]
+    assert listed("--min-confidence", "50") == ["quote"]
+    assert listed("--search", "satellite") == ["claim"]
+    assert listed("--search", "recruitment") == ["quote"]
+    assert listed("--article", article_id[:5]) != []
+    assert listed("--search", '"unbalanced AND *') == []
+
+
+# Bad input: one line on stderr, exit status 2, and the database exactly as it was.
+
+def test_a_missing_file_is_refused(kursk_db, tmp_path):
+    db, _ = kursk_db
+    before = dump(db)
+    assert_refused(margin("import", str(tmp_path / "nope.txt"), db=db), "nope.txt")
+    assert dump(db) == before
+
+
+@pytest.mark.parametrize("name, content, word", [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"  \n\t\n   \n", "empty"),
+    ("binary.txt", b"PK\x03\x04\x00\x00binary\x00data", "binary"),
+    ("latin1.txt", "Caf\u00e9 society\n\nIt was a caf\u00e9.\n".encode("latin-1"), "UTF-8"),
+])
+def test_unreadable_files_are_refused(kursk_db, tmp_path, name, content, word):
+    db, _ = kursk_db
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = dump(db)
+    assert_refused(margin("import", str(path), db=db), word)
+    assert dump(db) == before
+
+
+def test_a_directory_is_refused(kursk_db, tmp_path):
+    db, _ = kursk_db
+    before = dump(db)
+    assert_refused(margin("import", str(tmp_path), db=db), "directory")
+    assert dump(db) == before
+
+
+def test_a_file_over_the_size_limit_is_refused_naming_the_limit(kursk_db, tmp_path):
+    db, _ = kursk_db
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:
+        handle.truncate(21 * 1024 * 1024)  # sparse: the size is checked before reading
+    before = dump(db)
+    assert_refused(margin("import", str(huge), db=db), "20 MB")
+    assert dump(db) == before
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (the name http.server calls)
+        if self.path == "/empty":
+            body = b"<html><head><title>x</title></head><body><nav>Home</nav></body></html>"
+            self.send_response(200)
+        elif self.path == "/article":
+            body = gzip.decompress(next(CORPUS.joinpath("html").glob("*.html.gz")).read_bytes())
+            self.send_response(200)
+        else:
+            body = b"not here"
+            self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_a_url_is_imported_from_a_real_server(db, server):
+    result = margin("import", f"{server}/article", db=db)
+    assert result.returncode == 0, result.stderr
+    [article] = json.loads(margin("articles", "--json", db=db).stdout)
+    assert article["format"] == "url"
+
+
+def test_an_http_404_is_refused(kursk_db, server):
+    db, _ = kursk_db
+    before = dump(db)
+    assert_refused(margin("import", f"{server}/missing", db=db), "404")
+    assert dump(db) == before
+
+
+def test_an_unreachable_url_is_refused(kursk_db):
+    db, _ = kursk_db
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    before = dump(db)
+    assert_refused(margin("import", f"http://127.0.0.1:{port}/story", db=db), "127.0.0.1")
+    assert dump(db) == before
+
+
+def test_a_page_with_no_article_text_is_refused(kursk_db, server):
+    db, _ = kursk_db
+    before = dump(db)
+    assert_refused(margin("import", f"{server}/empty", db=db), "text")
+    assert dump(db) == before
+
+
+def test_a_db_path_that_is_a_directory_is_refused(tmp_path):
+    assert_refused(margin("articles", db=tmp_path), "directory")
+
+
+def test_a_db_file_that_is_not_sqlite_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"my notes, not a database\n" * 100)
+    assert_refused(margin("articles", db=path), "not a SQLite database")
+    assert path.read_bytes() == b"my notes, not a database\n" * 100
+
+
+def test_a_database_from_a_newer_margin_is_refused_and_untouched(kursk_db):
+    db, _ = kursk_db
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    before = db.read_bytes()
+    assert_refused(margin("articles", db=db), "newer")
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("args, word", [
+    (["--text", "words that the article never uses"], "not in the article"),
+    (["--text", "Kursk", "--occurrence", "99"], "--occurrence"),
+    (["--text", "Kursk", "--confidence", "101"], "confidence"),
+    (["--text", "Kursk", "--confidence", "abc"], "confidence"),
+    (["--text", "Kursk", "--grade", "G7"], "grade"),
+])
+def test_add_refuses_bad_values_and_writes_nothing(kursk_db, args, word):
+    db, article_id = kursk_db
+    before = dump(db)
+    assert_refused(margin("add", article_id, "--kind", "claim", *args, db=db), word)
+    assert dump(db) == before
+
+
+def test_add_to_an_unknown_article_is_refused(kursk_db):
+    db, _ = kursk_db
+    assert_refused(margin("add", "zzzzzzzz", "--kind", "claim", "--text", "Kursk", db=db),
+                   "no article")

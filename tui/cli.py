@@ -1,0 +1,311 @@
+"""The ``margin`` command line.
+
+Headless commands import only ``click`` and ``store`` so they start fast; the TUI (Textual) and
+Rich are imported inside the commands that show them. Every user mistake ends as one line on
+stderr and exit status 2, with nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from store.errors import MarginError
+
+EXIT_USER_ERROR = 2
+
+
+def default_db_path() -> Path:
+    """``$MARGIN_DB``, else ``margin.db`` in the user data directory."""
+    if os.environ.get("MARGIN_DB"):
+        return Path(os.environ["MARGIN_DB"]).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("margin", appauthor=False)) / "margin.db"
+
+
+class Context:
+    """What every command needs: where the database is, opened on first use."""
+
+    def __init__(self, db_path: Path, keys_path: Path | None) -> None:
+        self.db_path = db_path
+        self.keys_path = keys_path
+        self._db = None
+
+    @property
+    def db(self):
+        if self._db is None:
+            from store.db import open_db
+
+            self._db = open_db(self.db_path)
+        return self._db
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+class MarginGroup(click.Group):
+    """Turns a ``MarginError`` anywhere below into one line on stderr and exit status 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's own usage errors become one line too, not a usage block."""
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as error:
+            click.echo(error.ctx.get_help() if error.ctx else str(error), err=True)
+            sys.exit(EXIT_USER_ERROR)
+        except click.UsageError as error:
+            hint = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
+            fail(f"{error.format_message()}{hint}")
+        except click.ClickException as error:
+            fail(error.format_message())
+        except click.exceptions.Abort:
+            fail("interrupted: nothing more was written")
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MarginError as error:
+            fail(str(error))
+        except sqlite3.OperationalError as error:
+            fail(f"the database could not be used ({error}): close other programs using it "
+                 "and try again")
+        except KeyboardInterrupt:
+            fail("interrupted: nothing more was written")
+
+
+def fail(message: str) -> None:
+    """Print ``margin: message`` on stderr and exit with the user-error status."""
+    click.echo(f"margin: {message}", err=True)
+    sys.exit(EXIT_USER_ERROR)
+
+
+@click.group(cls=MarginGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+              help="Database file (default: $MARGIN_DB, else margin.db in the user data directory).")
+@click.option("--keys", "keys_path", type=click.Path(path_type=Path), default=None,
+              help="A keybindings.toml overriding default keys (default: the user config directory's).")
+@click.version_option(package_name="margin")
+@click.pass_context
+def main(ctx: click.Context, db_path: Path | None, keys_path: Path | None) -> None:
+    """margin: read articles and annotate claims and quotes by keyboard.
+
+    With no command, opens the library in the terminal UI.
+    """
+    ctx.obj = Context(db_path or default_db_path(), keys_path)
+    if ctx.invoked_subcommand is None:
+        _run_tui(ctx.obj, None)
+
+
+def _run_tui(context: Context, article_id: str | None) -> None:
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise MarginError("the reader needs a terminal",
+                          "run margin in a terminal, or use a command such as 'margin articles'")
+    from tui.keymap import load_user_keymap
+
+    keymap = load_user_keymap(context.keys_path)
+    context.db  # open (and migrate) first, so a bad --db is reported before the screen opens
+    from tui.app import run
+
+    run(context.db_path, keymap, open_article=article_id)
+
+
+METADATA_OPTIONS = (
+    click.option("--title", help="Title to use instead of the one found."),
+    click.option("--author", help="Author(s), ';'-separated, instead of those found."),
+    click.option("--outlet", help="Publication name."),
+    click.option("--url", help="The article's URL."),
+    click.option("--published", help="Publication date or time, ISO 8601 (2025-09-07T17:21+03:00)."),
+    click.option("--section", help="Section of the publication."),
+    click.option("--language", help="Language code, such as en."),
+)
+
+
+def metadata_options(function):
+    for option in reversed(METADATA_OPTIONS):
+        function = option(function)
+    return function
+
+
+def _read(source: str, overrides: dict[str, str | None]):
+    from store.ingest import apply_overrides, read_source
+
+    return apply_overrides(read_source(source), **overrides)
+
+
+@main.command("open")
+@click.argument("source")
+@metadata_options
+@pass_context
+def open_command(context: Context, source: str, **overrides: str | None) -> None:
+    """Import SOURCE if it is new (a file, URL, or - for stdin), then read it."""
+    from store.articles import add_article
+
+    article, _ = add_article(context.db, _read(source, overrides))
+    _run_tui(context, article["id"])
+
+
+@main.command("import")
+@click.argument("sources", nargs=-1, required=True)
+@metadata_options
+@pass_context
+def import_command(context: Context, sources: tuple[str, ...], **overrides: str | None) -> None:
+    """Import articles from files, URLs, or - for standard input.
+
+    Each source is imported on its own: one that fails is reported and the others still import.
+    """
+    from store.articles import add_article
+
+    db = context.db
+    failures = 0
+    with _progress(len(sources)) as advance:
+        for source in sources:
+            try:
+                article, created = add_article(db, _read(source, overrides))
+            except MarginError as error:
+                failures += 1
+                click.echo(f"margin: {error}", err=True)
+            else:
+                state = "imported" if created else "already there"
+                click.echo(f"{article['id']}  {state}  {_one_line(article['title'])}")
+            advance(source)
+    if failures:
+        sys.exit(EXIT_USER_ERROR)
+
+
+class _progress:
+    """A Rich progress bar on stderr for several sources on a terminal; nothing otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if self.total > 1 and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            task = self.bar.add_task("importing", total=self.total)
+            return lambda source: self.bar.update(task, advance=1, description=_one_line(source)[:40])
+        return lambda source: None
+
+    def __exit__(self, *exc_info) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@main.command("articles")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_context
+def articles_command(context: Context, as_json: bool) -> None:
+    """List the articles in the database."""
+    from store.articles import list_articles
+
+    rows = list_articles(context.db)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No articles yet: import one with 'margin import FILE-OR-URL'.")
+        return
+    click.echo(f"{'ID':<8}  {'PUBLISHED':<10}  {'CLAIMS':>6}  {'QUOTES':>6}  TITLE")
+    for row in rows:
+        outlet = f" ({row['outlet']})" if row["outlet"] else ""
+        click.echo(f"{row['id']:<8}  {(row['published'] or '')[:10]:<10}  {row['claims']:>6}  "
+                   f"{row['quotes']:>6}  {_one_line(row['title'])}{outlet}")
+
+
+def _parse_confidence(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    if value is None:
+        return None
+    from store.confidence import parse_confidence
+
+    try:
+        return parse_confidence(value)
+    except MarginError as error:
+        raise click.BadParameter(error.advice or str(error)) from None
+
+
+def _parse_grade(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from store.confidence import parse_grade
+
+    try:
+        return parse_grade(value)
+    except MarginError as error:
+        raise click.BadParameter(error.advice or str(error)) from None
+
+
+@main.command("add")
+@click.argument("article")
+@click.option("--kind", type=click.Choice(["claim", "quote"]), required=True)
+@click.option("--text", required=True, help="The exact words of the article to annotate.")
+@click.option("--occurrence", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Which appearance of the text, when it appears more than once.")
+@click.option("--source", help="Who made the claim or said the quote.")
+@click.option("--role", help="The source's role (remembered for next time).")
+@click.option("--via", help="The channel: 'interview with Ukrinform'.")
+@click.option("--confidence", callback=_parse_confidence,
+              help="0–100 (or N%), or a digit 1–7 for an ICD 203 term.")
+@click.option("--grade", callback=_parse_grade, help="Admiralty code such as B2.")
+@click.option("--note")
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
+@pass_context
+def add_command(context: Context, article: str, text: str, occurrence: int, **fields: Any) -> None:
+    """Annotate the exact TEXT of ARTICLE; prints the new annotation's id."""
+    from store.annotations import add_annotation_by_text
+
+    annotation = add_annotation_by_text(context.db, article, text=text, occurrence=occurrence,
+                                        **fields)
+    click.echo(annotation["id"])
+
+
+@main.command("annotations")
+@click.option("--article", "article_id", help="Only this article's annotations.")
+@click.option("--kind", type=click.Choice(["claim", "quote"]))
+@click.option("--source", help="Only this source's (name, any case).")
+@click.option("--search", help="Full-text search over the span, the note and the source.")
+@click.option("--min-confidence", type=click.IntRange(0, 100))
+@click.option("--deleted", is_flag=True, help="List deleted annotations instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_context
+def annotations_command(context: Context, article_id: str | None, as_json: bool, deleted: bool,
+                        **filters: Any) -> None:
+    """List annotations, newest first."""
+    from store.annotations import list_annotations
+
+    if article_id is not None:
+        from store.articles import get_article
+
+        article_id = get_article(context.db, article_id)["id"]
+    rows = list_annotations(context.db, article_id=article_id, deleted=deleted,
+                            descending=True, **filters)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No annotations match.")
+        return
+    for row in rows:
+        confidence = f"{row['confidence']}%" if row["confidence"] is not None else "-"
+        click.echo(f"{row['id'][:8]}  {row['kind']:<5}  {confidence:>4}  {row['grade'] or '-':<2}  "
+                   f"{_one_line(row['source'] or '-')[:24]:<24}  "
+                   f"“{_one_line(row['exact'])[:60]}”  [{row['article_id']}]")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+if __name__ == "__main__":
+    main(prog_name="margin")
