@@ -18,6 +18,7 @@ from store.articles import get_article
 from store.clock import now
 from store.errors import NotFoundError, ValidationError
 from store.sources import ensure_source
+from store.text import clean_characters
 
 KINDS = ("claim", "quote")
 CONTEXT_LENGTH = 32
@@ -244,8 +245,8 @@ ORDERINGS = {
 
 def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
                       source: str | None = None, search: str | None = None,
-                      min_confidence: int | None = None, deleted: bool | None = False
-                      ) -> tuple[str, list[Any]]:
+                      min_confidence: int | None = None, max_confidence: int | None = None,
+                      deleted: bool | None = False) -> tuple[str, list[Any]]:
     """A WHERE clause and its parameters for the listing filters.
 
     ``search`` is free text for the full-text index (never a syntax error: see ``fts_query``);
@@ -267,6 +268,9 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
     if min_confidence is not None:
         clauses.append("a.confidence >= ?")
         params.append(min_confidence)
+    if max_confidence is not None:
+        clauses.append("a.confidence <= ?")
+        params.append(max_confidence)
     if deleted is not None:
         clauses.append("a.deleted_at IS NOT NULL" if deleted else "a.deleted_at IS NULL")
     if search:
@@ -317,7 +321,7 @@ def _checked(fields: dict, text: str) -> dict:
     tags = fields.get("tags") or []
     if isinstance(tags, str):
         tags = [tags]
-    tags = list(dict.fromkeys(t.strip() for t in tags if t and t.strip()))
+    tags = list(dict.fromkeys(tag for tag in map(_blank_to_none, tags) if tag))
     return {
         "kind": kind, "start": start, "end": end, "exact": text[start:end],
         "prefix": text[max(0, start - CONTEXT_LENGTH):start],
@@ -329,7 +333,11 @@ def _checked(fields: dict, text: str) -> dict:
 
 
 def _blank_to_none(value: str | None) -> str | None:
-    return value if value and value.strip() else None
+    """Typed text as stored: no control characters (they could drive a terminal), blank is None."""
+    if value is None:
+        return None
+    value = clean_characters(str(value)).strip()
+    return value or None
 
 
 def _source_id(db: sqlite_utils.Database, name: str | None, role: str | None) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from store.errors import ValidationError
+from store.text import clean_characters
 
 
 def find_source(db: sqlite_utils.Database, name: str) -> dict | None:
@@ -18,7 +19,9 @@ def find_source(db: sqlite_utils.Database, name: str) -> dict | None:
 def ensure_source(db: sqlite_utils.Database, name: str, *, role: str | None = None,
                   organization: str | None = None) -> dict:
     """The source named ``name``, created if new; a role or organisation given is remembered."""
-    name = " ".join(name.split())
+    name = " ".join(clean_characters(name).split())
+    role = " ".join(clean_characters(role).split()) if role else None
+    organization = " ".join(clean_characters(organization).split()) if organization else None
     if not name:
         raise ValidationError("a source needs a name", "type the name of who said it", field="source")
     found = find_source(db, name)

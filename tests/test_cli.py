@@ -204,7 +204,7 @@ def test_a_missing_file_is_refused(kursk_db, tmp_path):
 
 @pytest.mark.parametrize("name, content, word", [
     ("empty.txt", b"", "empty"),
-    ("blank.txt", b"  \n\t\n   \n", "empty"),
+    ("blank.txt", b"  \n\t\n   \n", "no text"),
     ("binary.txt", b"PK\x03\x04\x00\x00binary\x00data", "binary"),
     ("latin1.txt", "Caf\u00e9 society\n\nIt was a caf\u00e9.\n".encode("latin-1"), "UTF-8"),
 ])

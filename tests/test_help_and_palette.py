@@ -1,0 +1,107 @@
+"""Help (?) and the command palette (ctrl+p) show the registry with the keys in force."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.command import CommandList, CommandPalette
+
+from tui.keymap import SCOPES, default_actions, display_keys
+from tui.screens.help import HelpScreen
+from tui.screens.library import LibraryScreen
+
+SIZE = (100, 30)
+
+
+def help_rows(screen: HelpScreen) -> dict[str, list[str]]:
+    """Each scope's table on the help screen rendered as plain lines, however far it scrolls."""
+    rows = {}
+    for scope in SCOPES:
+        table = screen.query_one(f"#help-{scope}").content
+        console = Console(width=92, file=io.StringIO(), record=True, legacy_windows=False)
+        console.print(table)
+        rows[scope] = [" ".join(line.split()) for line in console.export_text().splitlines()]
+    return rows
+
+
+async def palette_entries(pilot, query: str = "") -> list[str]:
+    """Open the palette, type ``query`` and return each entry's text (title and help)."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    if query:
+        await pilot.press(*query)
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    # Commands are gathered in a worker; wait until the list stops growing.
+    await pilot.pause(0.3)
+    await palette.workers.wait_for_complete()
+    await pilot.pause()
+    options = palette.query_one(CommandList).options
+    return [" ".join(str(option.prompt).split()) for option in options]
+
+
+async def test_question_mark_lists_every_action_grouped_by_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = help_rows(app.screen)
+        for action in default_actions().values():
+            expected = f"{display_keys(action.keys)} {action.description} {action.id}"
+            assert any(line.startswith(expected) for line in rows[action.scope]), expected
+
+
+async def test_help_shows_the_users_keys_not_the_defaults(make_app):
+    app = make_app(keymap={"tag-quote": "Q", "help": "f1,question_mark"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        rows = help_rows(app.screen)
+        assert "Q Tag the selection as a quote tag-quote" in rows["reader"]
+        assert "f1 ? Show every key help" in rows["global"]
+
+
+async def test_escape_or_the_help_key_closes_help(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for close in ("escape", "question_mark"):
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press(close)
+            await pilot.pause()
+            assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_the_palette_offers_the_library_and_global_actions_with_their_keys(make_app):
+    app = make_app(keymap={"import-article": "i"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        entries = await palette_entries(pilot)
+        actions = default_actions()
+        expected = [f"{actions[i].description} {keys} · {i}" for i, keys in [
+            ("help", "?"), ("library", "L"), ("review", "r"), ("quit", "ctrl+q"),
+            ("read-article", "⏎"), ("import-article", "i"), ("filter-library", "/")]]
+        assert entries == expected
+        assert not any("Tag the selection" in entry for entry in entries)
+
+
+async def test_choosing_an_action_in_the_palette_runs_it(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        entries = await palette_entries(pilot, "import")
+        assert entries[0].startswith("Import a file path or URL")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.focused.id == "import"
+
+
+def test_help_snapshot(make_app, snap_compare):
+    assert snap_compare(make_app(), press=["question_mark"], terminal_size=SIZE)

@@ -1,0 +1,283 @@
+"""The library screen and the app shell, driven with the Pilot as a user would."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+
+from store.articles import add_article, count_articles, list_articles
+from store.db import open_db
+from store.ingest import Draft, read_source
+from tui.sample import SAMPLE_OUTLET
+from tui.screens.library import LibraryScreen
+
+SIZE = (100, 30)
+KURSK_TITLE = ("North Korean troops concentrated in Kursk Oblast to support border security, "
+               "Kyiv says")
+SAMPLE_TITLE = ("Port authority refuses to pay for Eastquay flood wall, council says after third "
+                "flood in a month")
+
+
+def store_articles(db_path, *drafts) -> list[dict]:
+    db = open_db(db_path)
+    try:
+        return [add_article(db, draft)[0] for draft in drafts]
+    finally:
+        db.conn.close()
+
+
+def listed_ids(app) -> list[str]:
+    table = app.screen.table
+    return [table.coordinate_to_cell_key((row, 0)).row_key.value for row in range(table.row_count)]
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*text)
+
+
+async def paste(pilot, text: str) -> None:
+    """Paste into the focused widget, as a terminal does (one event, not a key per character)."""
+    pilot.app.focused.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+async def test_the_first_run_on_an_empty_database_imports_the_sample_and_lists_it(
+        make_app, db_path, screen_text):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        [article] = list_articles(app.db)
+        assert article["title"] == SAMPLE_TITLE
+        assert article["authors"] == ["Lena Marchetti"]
+        assert article["published"].startswith("2026-02-17")
+        assert listed_ids(app) == [article["id"]]
+        text = screen_text(app)
+        assert "Port authority refuses to pay" in text
+        assert SAMPLE_OUTLET[:20] in text and "2026-02-17" in text
+
+
+async def test_a_database_with_articles_gets_no_sample(make_app, db_path, kursk_path):
+    [kursk] = store_articles(db_path, read_source(str(kursk_path)))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert listed_ids(app) == [kursk["id"]]
+
+
+def test_the_sample_article_is_the_layout_of_a_scraped_page_and_ships_in_the_package():
+    import importlib.resources
+
+    text = (importlib.resources.files("tui.sample") / "harbour-flood-wall.txt").read_text("utf-8")
+    lines = text.splitlines()
+    assert lines[0].strip().startswith("date 2026-02-17 ")
+    assert "Photo:" in lines[4]
+    for label in ("Source:", "Details:", "Quote: \"", "Background:", "“", "”", " said"):
+        assert label in text
+    assert 400 <= len(text.split()) <= 600
+
+
+async def test_titles_and_outlets_show_exactly_as_typed_never_as_markup(
+        make_app, db_path, screen_text):
+    store_articles(db_path, Draft(text="Body of a hostile article.", title="[bold red]x[/] y",
+                                  outlet="[link=http://a]Outlet[/link]", source="t", format="txt"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[bold red]x[/] y" in text
+        assert "[link=http://a]Outlet[/link]"[:20] in text
+
+
+async def test_o_imports_a_real_article_in_a_worker_and_selects_it(make_app, kursk_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        assert app.focused.id == "import"
+        await paste(pilot, str(kursk_path))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        articles = list_articles(app.db)
+        kursk = next(a for a in articles if a["title"] == KURSK_TITLE)
+        assert len(articles) == 2
+        assert app.screen.selected_article() == kursk["id"]
+        assert [(n.title, n.message) for n in app._notifications] == [("Imported", KURSK_TITLE)]
+        assert not app.screen.query_one("#import").display
+        assert not app.screen.query_one("#progress").display
+
+
+async def test_importing_the_same_article_again_says_so_and_adds_nothing(make_app, kursk_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(2):
+            app.screen.import_source(str(kursk_path))
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert count_articles(app.db) == 2
+        assert [n.title for n in app._notifications] == ["Imported", "Already in the library"]
+
+
+async def test_a_bad_path_is_a_notification_and_leaves_the_database_unchanged(
+        make_app, tmp_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = list_articles(app.db)
+        await pilot.press("o")
+        await type_text(pilot, "~/")
+        await paste(pilot, str(tmp_path / "missing.txt"))
+        assert app.focused.value == "~/" + str(tmp_path / "missing.txt")
+        await pilot.press("home", "delete", "delete")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert list_articles(app.db) == before
+        [note] = app._notifications
+        assert note.severity == "error"
+        assert str(tmp_path / "missing.txt") in note.message and "no such file" in note.message
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_escape_closes_the_import_prompt_without_importing(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("o", "x", "escape")
+        await pilot.pause()
+        assert not app.screen.query_one("#import").display
+        assert app.focused is app.screen.table
+        assert count_articles(app.db) == 1
+
+
+async def test_slash_filters_as_you_type_and_escape_clears_the_filter(
+        make_app, db_path, kursk_path):
+    kursk, = store_articles(db_path, read_source(str(kursk_path)))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(listed_ids(app)) == 1  # a database with an article gets no sample
+        store_articles(db_path, Draft(text="Harbour story.", title="Harbour wall vote",
+                                      outlet="Gazette", source="t", format="txt"))
+        app.screen.reload()
+        assert len(listed_ids(app)) == 2
+        await pilot.press("slash")
+        assert app.focused.id == "filter"
+        assert app.focused.cursor_blink is False  # stable screenshots
+        await type_text(pilot, "kursk")
+        await pilot.pause()
+        assert listed_ids(app) == [kursk["id"]]
+        await type_text(pilot, "zzz")
+        await pilot.pause()
+        assert listed_ids(app) == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(listed_ids(app)) == 2
+        assert not app.screen.query_one("#filter").display
+
+
+async def test_a_filter_that_matches_nothing_says_so(make_app, screen_text):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", "q", "w", "x")
+        await pilot.pause()
+        assert "No article matches “qwx”." in screen_text(app)
+
+
+async def test_r_opens_review_or_says_it_is_not_built_yet(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        try:
+            from tui.screens.review import ReviewScreen
+        except ImportError:
+            assert [n.message for n in app._notifications] == ["Review is not built yet"]
+        else:
+            assert isinstance(app.screen, ReviewScreen)
+            await pilot.press("L")
+            await pilot.pause()
+            assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_enter_asks_the_app_to_read_the_article_under_the_cursor(make_app, monkeypatch):
+    app = make_app()
+    opened = []
+    monkeypatch.setattr(app, "open_reader",
+                        lambda article_id, select=None: opened.append(article_id))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        assert opened == [app.screen.selected_article()]
+
+
+async def test_an_unknown_article_is_a_notification_not_a_crash(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_reader("nonexistent")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        [note] = app._notifications
+        assert "no article with id 'nonexistent'" in note.message
+
+
+async def test_enter_reads_the_article_under_the_cursor_and_l_comes_back(make_app):
+    reader = pytest.importorskip("tui.screens.reader", exc_type=ImportError)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        article_id = app.screen.selected_article()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, reader.ReaderScreen)
+        assert app.screen.article_id == article_id
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_opening_an_article_from_the_command_line_starts_on_the_reader(
+        make_app, db_path, kursk_path):
+    reader = pytest.importorskip("tui.screens.reader", exc_type=ImportError)
+    kursk, = store_articles(db_path, read_source(str(kursk_path)))
+    app = make_app(open_article=kursk["id"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, reader.ReaderScreen)
+        await pilot.press("L")
+        await pilot.pause()
+        assert listed_ids(app) == [kursk["id"]]
+
+
+async def test_a_users_key_replaces_the_default_in_the_running_app(make_app):
+    app = make_app(keymap={"import-article": "i", "help": "f1"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        assert not app.screen.query_one("#import").display
+        await pilot.press("i")
+        assert app.focused.id == "import"
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_ctrl_q_quits(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+def test_library_snapshot(make_app, snap_compare):
+    assert snap_compare(make_app(), terminal_size=SIZE)

@@ -1,0 +1,125 @@
+"""The Textual app: opens the database, applies the user's keys, moves between screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from store.db import open_db
+from store.errors import MarginError
+from tui.commands import ActionsProvider
+from tui.keymap import Action, bindings, display_key, effective_actions
+from tui.screens.help import HelpScreen
+from tui.screens.library import LibraryScreen
+
+
+class MarginApp(App[None], inherit_bindings=False):
+    """margin's terminal interface; screens reach the database as ``self.app.db``."""
+
+    TITLE = "margin"
+    CSS_PATH = "app.tcss"
+    # Textual's own quit binding has no id, so a user could not move it; ours comes from the
+    # registry instead. Only the hint that ctrl+c does not quit is kept from Textual.
+    BINDINGS = [
+        *bindings("global"),
+        *(binding for binding in App.BINDINGS if getattr(binding, "action", None) == "help_quit"),
+    ]
+    COMMANDS = {ActionsProvider}
+
+    def __init__(self, db_path: Path, keymap: dict[str, str] | None = None,
+                 open_article: str | None = None) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.key_overrides: dict[str, str] = dict(keymap or {})
+        self.open_article = open_article
+        self.db = open_db(self.db_path)
+
+    @property
+    def actions(self) -> dict[str, Action]:
+        """Every action with the keys in force (defaults and the user's overrides)."""
+        return effective_actions(self.key_overrides)
+
+    def on_mount(self) -> None:
+        if self.key_overrides:
+            self.set_keymap(self.key_overrides)
+        self._import_sample()
+        self.push_screen(LibraryScreen())
+        if self.open_article:
+            self.open_reader(self.open_article)
+
+    def on_unmount(self) -> None:
+        self.db.conn.close()
+
+    def _import_sample(self) -> None:
+        """Give a new user something to annotate: the bundled article, into an empty database."""
+        from tui.sample import import_sample_if_empty
+
+        try:
+            import_sample_if_empty(self.db)
+        except MarginError as error:
+            self.notify(str(error), title="The sample article could not be imported",
+                        severity="error", markup=False)
+
+    def open_reader(self, article_id: str, select: tuple[int, int] | None = None) -> None:
+        """Read an article, optionally with a span selected (code-point offsets)."""
+        from store.articles import get_article
+
+        try:
+            article = get_article(self.db, article_id)
+        except MarginError as error:
+            self.notify(str(error), title="Cannot open the article", severity="error",
+                        markup=False)
+            return
+        from tui.screens.reader import ReaderScreen
+
+        self.push_screen(ReaderScreen(article["id"], select=select))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys read the same in the footer as in help and the palette (``ctrl+p``, ``?``)."""
+        return binding.key_display or display_key(binding.key)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # A blinking cursor makes screenshots differ from run to run; tests run headless.
+        if self.is_headless and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
+
+    # --- Global actions ------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every key; pressed again on the help screen, close it."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(HelpScreen())
+
+    def action_library(self) -> None:
+        """Go back to the library, closing the screens above it."""
+        self._pop_to(LibraryScreen)
+
+    def action_review(self) -> None:
+        """Go to the review of every annotation (back to it if it is already open)."""
+        try:
+            from tui.screens.review import ReviewScreen
+        except ImportError:
+            self.notify("Review is not built yet", severity="warning")
+            return
+        if not self._pop_to(ReviewScreen):
+            self.push_screen(ReviewScreen())
+
+    def _pop_to(self, screen_type: type[Screen]) -> bool:
+        """Pop screens until one of ``screen_type`` is on top; False if none is open."""
+        if not any(isinstance(screen, screen_type) for screen in self.screen_stack):
+            return False
+        # pop_screen takes the screen off the stack at once; only its unmounting is awaited.
+        while not isinstance(self.screen, screen_type):
+            self.pop_screen()
+        return True
+
+
+def run(db_path: Path, keymap: dict[str, str] | None, open_article: str | None = None) -> None:
+    """Run the TUI until the user quits (the CLI has already checked ``keymap``)."""
+    MarginApp(db_path, keymap=keymap, open_article=open_article).run()

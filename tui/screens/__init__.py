@@ -1,0 +1,1 @@
+"""margin's screens, one a module, each with its ``.tcss`` beside it."""
