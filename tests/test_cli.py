@@ -333,3 +333,103 @@ def test_add_to_an_unknown_article_is_refused(kursk_db):
     db, _ = kursk_db
     assert_refused(margin("add", "zzzzzzzz", "--kind", "claim", "--text", "Kursk", db=db),
                    "no article")
+
+
+# Citations, export and import of annotations.
+
+ANALYST_LINE = (
+    "“There are all the signs that by the end of the year, Russia will fully meet its recruitment "
+    "plan.” — Vadym Skibitskyi (interview with Ukrinform). Olga Katsimon, “North Korean Troops "
+    "Concentrated in Kursk Oblast to Support Border Security, Kyiv Says,” Ukrainska Pravda, "
+    "September 7, 2025, https://www.pravda.com.ua/eng/news/2025/09/7/7529739/. "
+    "[quote · likely (68%) · B2]")
+
+
+@pytest.fixture
+def quoted_db(kursk_db) -> tuple[Path, str, str]:
+    """The real article with the Skibitskyi quote saved as in the reader's flow."""
+    db, article_id = kursk_db
+    result = margin("add", article_id, "--kind", "quote", "--text", SKIBITSKYI,
+                    "--source", "Vadym Skibitskyi", "--via", "interview with Ukrinform",
+                    "--confidence", "5", "--grade", "B2", db=db)
+    assert result.returncode == 0, result.stderr
+    return db, article_id, result.stdout.decode().strip()
+
+
+def test_cite_prints_the_analyst_citation_of_a_quote(quoted_db):
+    db, _, annotation_id = quoted_db
+    result = margin("cite", annotation_id, db=db)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().strip() == ANALYST_LINE
+
+
+def test_cite_accepts_an_id_prefix_and_a_style(quoted_db):
+    db, _, annotation_id = quoted_db
+    result = margin("cite", annotation_id[:8], "--style", "chicago-note", db=db)
+    assert result.stdout.decode().startswith("“There are all the signs")
+    assert "[quote" not in result.stdout.decode()
+
+
+def test_cite_of_an_article_prints_its_reference(quoted_db):
+    db, article_id, _ = quoted_db
+    result = margin("cite", article_id, "--style", "apa", db=db)
+    assert result.stdout.decode().strip() == (
+        "Katsimon, O. (2025, September 7). North Korean troops concentrated in Kursk Oblast to "
+        "support border security, Kyiv says. Ukrainska Pravda. "
+        "https://www.pravda.com.ua/eng/news/2025/09/7/7529739/")
+
+
+def test_cite_of_an_unknown_id_is_refused(quoted_db):
+    db, _, _ = quoted_db
+    assert_refused(margin("cite", "ffffffff", db=db), "no annotation or article")
+
+
+def test_cite_copy_with_no_clipboard_and_no_terminal_names_the_programs_to_install(quoted_db):
+    db, _, annotation_id = quoted_db
+    result = margin("cite", annotation_id, "--copy", db=db,
+                    env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "PATH": "/nonexistent"})
+    assert_refused(result, "xclip", "xsel", "wl-clipboard")
+
+
+def test_an_export_imported_into_a_fresh_database_exports_identically(quoted_db, tmp_path):
+    db, article_id, _ = quoted_db
+    margin("add", article_id, "--kind", "claim", "--text", "Kursk Oblast", "--note", "check",
+           "--tag", "geo", db=db)
+    fresh = tmp_path / "fresh.db"
+    margin("import", str(KURSK), "--outlet", "Ukrainska Pravda", "--url",
+           "https://www.pravda.com.ua/eng/news/2025/09/7/7529739/", db=fresh)
+    for fmt in ("w3c", "jsonl"):
+        exported = tmp_path / f"out.{fmt}"
+        assert margin("export", "--format", fmt, "-o", str(exported), db=db).returncode == 0
+        imported = margin("import-annotations", str(exported), db=fresh)
+        assert imported.returncode == 0, imported.stderr
+        again = margin("export", "--format", fmt, db=fresh).stdout
+        assert again == exported.read_bytes()
+    twice = margin("import-annotations", str(tmp_path / "out.jsonl"), db=fresh)
+    assert twice.stdout.decode().startswith("0 added, 0 updated, 2 unchanged")
+
+
+def test_the_w3c_export_passes_the_conformance_check(quoted_db, tmp_path):
+    db, _, _ = quoted_db
+    exported = tmp_path / "annotations.json"
+    assert margin("export", "--format", "w3c", "-o", str(exported), db=db).returncode == 0
+    check = subprocess.run([sys.executable, str(CORPUS.parent / "w3c" / "validate.py"),
+                            str(exported)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_importing_a_file_that_is_not_an_export_is_refused_and_changes_nothing(quoted_db, tmp_path):
+    db, _, _ = quoted_db
+    bogus = tmp_path / "bogus.jsonl"
+    bogus.write_text('{"id": "x"}\nnot json at all\n')
+    before = dump(db)
+    result = margin("import-annotations", str(bogus), db=db)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr.decode()
+    assert dump(db) == before
+
+
+def test_export_to_an_unwritable_place_is_refused(quoted_db, tmp_path):
+    db, _, _ = quoted_db
+    assert_refused(margin("export", "-o", str(tmp_path / "no" / "such" / "dir" / "x.json"), db=db),
+                   "cannot write")

@@ -303,6 +303,94 @@ def annotations_command(context: Context, article_id: str | None, as_json: bool,
                    f"“{_one_line(row['exact'])[:60]}”  [{row['article_id']}]")
 
 
+STYLE_NAMES = ("analyst", "chicago-note", "chicago-bib", "apa", "mla", "markdown", "csl-json")
+EXPORT_FORMATS = ("w3c", "jsonl", "csv", "markdown", "csl-json")
+
+
+@main.command("cite")
+@click.argument("item_id", metavar="ID")
+@click.option("--style", type=click.Choice(STYLE_NAMES), default="analyst", show_default=True)
+@click.option("--copy", is_flag=True, help="Also copy the citation to the clipboard.")
+@pass_context
+def cite_command(context: Context, item_id: str, style: str, copy: bool) -> None:
+    """Print the citation of an annotation or an article (ID: either's id or id prefix)."""
+    from store.annotations import get_annotation
+    from store.articles import get_article
+    from store.citations import cite_annotation, cite_article
+    from store.errors import NotFoundError
+
+    try:
+        annotation = get_annotation(context.db, item_id)
+    except NotFoundError:
+        try:
+            article = get_article(context.db, item_id)
+        except NotFoundError:
+            raise NotFoundError(f"no annotation or article with id {item_id!r}",
+                                "run 'margin annotations' or 'margin articles' to see the ids"
+                                ) from None
+        text = cite_article(article, style)
+    else:
+        text = cite_annotation(annotation, get_article(context.db, annotation["article_id"]), style)
+    if copy:
+        from tui.clipboard import copy_from_command_line
+
+        # OSC 52 must reach the terminal: stdout may be redirected while stderr is still on it.
+        way = copy_from_command_line(text, sys.stdout if sys.stdout.isatty() else sys.stderr)
+        click.echo(text)
+        click.echo(f"margin: copied to {way}", err=True)
+    else:
+        click.echo(text)
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="w3c",
+              show_default=True)
+@click.option("--article", "article_id", help="Only this article's annotations.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@pass_context
+def export_command(context: Context, fmt: str, article_id: str | None, output: Path | None) -> None:
+    """Export annotations (csl-json: the articles) for other tools and reports."""
+    from store.export import export
+
+    if output is None:
+        count = export(context.db, fmt, article_id=article_id, out=sys.stdout)
+        sys.stdout.flush()
+        return
+    # Written beside the target and renamed into place, so a failed export never leaves a
+    # half-written file where a good one was.
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="" if fmt == "csv" else None) as out:
+            count = export(context.db, fmt, article_id=article_id, out=out)
+        partial.replace(output)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise MarginError(f"cannot write {output} ({error.strerror})",
+                          "choose a path in a folder you can write to") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    noun = "article" if fmt == "csl-json" else "annotation"
+    click.echo(f"margin: wrote {count} {noun}{'s' if count != 1 else ''} to {output}", err=True)
+
+
+@main.command("import-annotations")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
+@pass_context
+def import_annotations_command(context: Context, file: Path) -> None:
+    """Merge a w3c or jsonl export; annotations with the same id merge, so twice changes nothing."""
+    from store.interchange import import_annotations
+
+    source = sys.stdin if str(file) == "-" else file
+    report = import_annotations(context.db, source)
+    for reason in report.rejected:
+        click.echo(f"margin: rejected: {reason}", err=True)
+    click.echo(report.summary())
+    if report.rejected:
+        sys.exit(EXIT_USER_ERROR)
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
