@@ -384,6 +384,8 @@ def import_annotations_command(context: Context, file: Path) -> None:
 
     source = sys.stdin if str(file) == "-" else file
     report = import_annotations(context.db, source)
+    for reason in report.kept:
+        click.echo(f"margin: kept the newer copy here: {reason}", err=True)
     for reason in report.rejected:
         click.echo(f"margin: rejected: {reason}", err=True)
     click.echo(report.summary())

@@ -1,0 +1,402 @@
+"""Exporting annotations: W3C Web Annotation, JSON Lines, CSV, a Markdown report and CSL-JSON.
+
+Every format streams: rows come from a database cursor and are written as they arrive, so an
+export of a hundred thousand annotations never holds them all in memory. The whole export
+reads one snapshot (a single read transaction), so a write made meanwhile by the TUI cannot
+leave the file half old, half new.
+
+Output is deterministic: the same annotations always give the same bytes (no export time, fixed
+key and row order), so "export, import into a fresh database with the same articles, export
+again" reproduces the file exactly.
+
+Deleted annotations are left out by default, because an export should show what the analyst
+sees. ``include_deleted=True`` adds them (with ``deleted_at`` in ``jsonl``, ``margin:deletedAt``
+in ``w3c``) for a full backup; ``store.interchange`` reads them back as deleted.
+
+The W3C mapping (one ``Annotation`` per margin annotation, inside an ``AnnotationCollection``):
+
+- ``id`` ``urn:uuid:<id>``; ``motivation`` ``classifying`` (the analyst classifies a span as a
+  claim or a quote); ``created`` and ``modified`` are ``created_at`` and ``updated_at``.
+- ``target``: a ``SpecificResource`` whose ``source`` is the article's URL, or
+  ``urn:sha256:<text_sha256>`` when it has none, with a ``TextQuoteSelector`` (exact, prefix,
+  suffix) and a ``TextPositionSelector`` (start, end; code points, as margin counts).
+- ``body``: ``TextualBody`` items, each with a ``purpose`` from the W3C motivations:
+  ``classifying`` — the kind (``claim`` or ``quote``; Recogito reads entity types the same way);
+  ``describing`` — who made it, as citations write it: ``Name, role (via)``;
+  ``assessing`` — the confidence (``likely (68%)``) and the Admiralty grade (``B2``) as text;
+  ``commenting`` — the note; ``tagging`` — one body a tag, in order (how Hypothesis and
+  Recogito carry tags).
+- Fields that text bodies cannot carry exactly are ``margin:`` keys on the annotation (the
+  prefix is declared in the ``@context``): ``margin:article``, ``margin:textSha256``,
+  ``margin:source``, ``margin:role``, ``margin:organization``, ``margin:via``,
+  ``margin:confidence`` (a number), ``margin:grade`` and, for deleted ones, ``margin:deletedAt``.
+  Kind, note and tags are read back from their bodies, so they are not repeated.
+
+The other formats: ``jsonl`` is one annotation a line with every stored field (the source by
+name, role and organisation rather than its local number; the article by id and text hash),
+keys sorted, lines by article, position and id. ``csv`` has the columns of ``CSV_COLUMNS`` for
+spreadsheets. ``markdown`` is a report: per article its citation, then its quotes and claims in
+text order, each cited in the ``markdown`` style. ``csl-json`` lists the articles whose
+annotations are exported (or the one article asked for, annotated or not).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from typing import Any, Iterator, TextIO
+
+import sqlite_utils
+
+from store.articles import get_article
+from store.confidence import describe, describe_grade, term
+from store.errors import ValidationError
+
+FORMATS = ("w3c", "jsonl", "csv", "markdown", "csl-json")
+
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# margin's own terms; a URN because the project has no web address to put a vocabulary at.
+MARGIN_VOCABULARY = "urn:margin:vocab#"
+CONTEXT = [W3C_CONTEXT, {"margin": MARGIN_VOCABULARY}]
+
+CSV_COLUMNS = ("id", "article_id", "article_title", "kind", "exact", "source", "role", "via",
+               "confidence", "confidence_term", "grade", "note", "tags", "created_at",
+               "updated_at")
+
+_ROW_SQL = """
+    SELECT a.id, a.article_id, ar.text_sha256 AS article_sha256, ar.url AS article_url,
+           ar.title AS article_title, a.kind, a.start, a."end", a.exact, a.prefix, a.suffix,
+           s.name AS source, s.role AS role, s.organization AS organization, a.via,
+           a.confidence, a.grade, a.note, a.tags, a.created_at, a.updated_at, a.deleted_at
+    FROM annotations a
+    JOIN articles ar ON ar.id = a.article_id
+    LEFT JOIN sources s ON s.id = a.source_id
+"""
+_ORDER = " ORDER BY a.article_id, a.start, a.id"
+
+# The JSON Lines record, built by SQLite itself: json_object() writes a line about as fast as
+# the sqlite3 shell's JSON mode, where building dicts and calling json.dumps per row would not.
+# Keys are listed in sorted order, so each line has sorted keys. The article's id and hash are
+# parameters (?1, ?2): the export goes one article at a time, so no row joins the articles.
+_JSONL_FIELDS = {
+    "article_id": "?1", "article_sha256": "?2",
+    "confidence": "a.confidence", "created_at": "a.created_at", "deleted_at": "a.deleted_at",
+    "end": 'a."end"', "exact": "a.exact", "grade": "a.grade", "id": "a.id", "kind": "a.kind",
+    "note": "a.note", "organization": "s.organization", "prefix": "a.prefix",
+    "role": "s.role", "source": "s.name", "start": "a.start", "suffix": "a.suffix",
+    "tags": "json(a.tags)", "updated_at": "a.updated_at", "via": "a.via",
+}
+_JSONL_SQL = """
+    SELECT json_object({fields})
+    FROM annotations a
+    LEFT JOIN sources s ON s.id = a.source_id
+    WHERE a.article_id = ?1 {live}
+    ORDER BY a.start, a.id
+""".format(fields=", ".join(f"'{key}', {_JSONL_FIELDS[key]}" for key in sorted(_JSONL_FIELDS)),
+           live="{live}")
+# Valid inside JSON strings, but str.splitlines() and some JSON Lines readers break lines at
+# them; escaped, every record stays on one physical line for any reader.
+_LINE_BREAKERS = ("\u2028", "\u2029", "\x85")
+_BATCH = 1000
+_MMAP_BYTES = 256 * 1024 * 1024
+
+
+def export(db: sqlite_utils.Database, fmt: str, *, article_id: str | None = None, out: TextIO,
+           include_deleted: bool = False) -> int:
+    """Write the annotations (of one article, with ``article_id``) to ``out`` in format ``fmt``.
+
+    Returns how many annotations were written (articles, for ``csl-json``). Open a file for
+    ``csv`` with ``newline=""``: rows end with ``\\r\\n`` as RFC 4180 asks.
+    """
+    if fmt not in FORMATS:
+        raise ValidationError(f"unknown export format {fmt!r}",
+                              f"choose one of {', '.join(FORMATS)}", field="format")
+    if article_id is not None:
+        article_id = get_article(db, article_id)["id"]
+    writer = {"w3c": _write_w3c, "jsonl": _write_jsonl, "csv": _write_csv,
+              "markdown": _write_markdown, "csl-json": _write_csl_json}[fmt]
+    # Rows come in text order through an index, so they are read from all over the file; with
+    # the file memory-mapped each read is a memory access, not a system call (a third faster
+    # for 100,000 annotations). The connection's own setting is restored afterwards.
+    mmap_size = db.execute("PRAGMA mmap_size").fetchone()[0]
+    db.execute(f"PRAGMA mmap_size = {max(mmap_size, _MMAP_BYTES)}")
+    try:
+        with db.atomic():
+            return writer(db, out, article_id, include_deleted)
+    finally:
+        db.execute(f"PRAGMA mmap_size = {int(mmap_size)}")
+
+
+def _where(article_id: str | None, include_deleted: bool) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    if not include_deleted:
+        clauses.append("a.deleted_at IS NULL")
+    if article_id is not None:
+        clauses.append("a.article_id = ?")
+        params.append(article_id)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _annotation_rows(db: sqlite_utils.Database, article_id: str | None, include_deleted: bool,
+                     order: str = _ORDER) -> Iterator[dict]:
+    where, params = _where(article_id, include_deleted)
+    cursor = db.execute(_ROW_SQL + where + order, params)
+    columns = [c[0] for c in cursor.description]
+    for values in cursor:
+        row = dict(zip(columns, values))
+        row["tags"] = json.loads(row["tags"])
+        yield row
+
+
+def _count(db: sqlite_utils.Database, article_id: str | None, include_deleted: bool) -> int:
+    where, params = _where(article_id, include_deleted)
+    return db.execute("SELECT count(*) FROM annotations a" + where, params).fetchone()[0]
+
+
+# --- JSON Lines -----------------------------------------------------------------------------
+
+def _write_jsonl(db: sqlite_utils.Database, out: TextIO, article_id: str | None,
+                 include_deleted: bool) -> int:
+    sql = _JSONL_SQL.format(live="" if include_deleted else "AND a.deleted_at IS NULL")
+    written = 0
+    for article, digest in _article_hashes(db, article_id):
+        cursor = db.execute(sql, [article, digest])
+        while batch := cursor.fetchmany(_BATCH):
+            chunk = "\n".join(line for (line,) in batch) + "\n"
+            # Three plain substring tests: far faster than a regular expression over megabytes.
+            for breaker in _LINE_BREAKERS:
+                if breaker in chunk:
+                    chunk = chunk.replace(breaker, f"\\u{ord(breaker):04x}")
+            out.write(chunk)
+            written += len(batch)
+    return written
+
+
+def _article_hashes(db: sqlite_utils.Database, article_id: str | None) -> list[tuple[str, str]]:
+    """(id, text_sha256) of the article asked for, or of every article, by id."""
+    if article_id is not None:
+        return db.execute("SELECT id, text_sha256 FROM articles WHERE id = ?",
+                          [article_id]).fetchall()
+    return db.execute("SELECT id, text_sha256 FROM articles ORDER BY id").fetchall()
+
+
+# --- W3C Web Annotation ---------------------------------------------------------------------
+
+def _write_w3c(db: sqlite_utils.Database, out: TextIO, article_id: str | None,
+               include_deleted: bool) -> int:
+    scope = f"article:{article_id}" if article_id else "all"
+    collection_id = f"urn:margin:export:{scope}"
+    total = _count(db, article_id, include_deleted)
+    # The envelope is written by hand so the items can stream between its two halves.
+    out.write("{\n"
+              f'  "@context": {json.dumps(CONTEXT)},\n'
+              f'  "id": {json.dumps(collection_id)},\n'
+              '  "type": "AnnotationCollection",\n'
+              '  "label": "Annotations exported from margin",\n'
+              f'  "total": {total},\n'
+              '  "first": {\n'
+              f'    "id": {json.dumps(collection_id + ":page:1")},\n'
+              '    "type": "AnnotationPage",\n'
+              f'    "partOf": {json.dumps(collection_id)},\n'
+              '    "startIndex": 0,\n'
+              '    "items": [')
+    written = 0
+    for row in _annotation_rows(db, article_id, include_deleted):
+        # One annotation a line: diffs stay readable, and the C encoder is used (json.dumps
+        # with indent= falls back to pure Python, some twenty times slower).
+        item = json.dumps(w3c_annotation(row), ensure_ascii=False)
+        out.write(("\n      " if written == 0 else ",\n      ") + item)
+        written += 1
+    out.write(("\n    " if written else "") + "]\n  }\n}\n")
+    return written
+
+
+def w3c_annotation(row: dict) -> dict:
+    """One annotation (a row with its source and article fields) as a W3C Web Annotation."""
+    annotation: dict[str, Any] = {
+        "id": f"urn:uuid:{row['id']}",
+        "type": "Annotation",
+        "motivation": "classifying",
+        "created": row["created_at"],
+        "modified": row["updated_at"],
+        "body": _w3c_bodies(row),
+        "target": {
+            "type": "SpecificResource",
+            "source": row["article_url"] or f"urn:sha256:{row['article_sha256']}",
+            "selector": [
+                _without_empty({"type": "TextQuoteSelector", "exact": row["exact"],
+                                "prefix": row["prefix"], "suffix": row["suffix"]}),
+                {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
+            ],
+        },
+        "margin:article": row["article_id"],
+        "margin:textSha256": row["article_sha256"],
+        "margin:source": row["source"],
+        "margin:role": row["role"],
+        "margin:organization": row["organization"],
+        "margin:via": row["via"],
+        "margin:confidence": row["confidence"],
+        "margin:grade": row["grade"],
+        "margin:deletedAt": row["deleted_at"],
+    }
+    return _without_empty(annotation)
+
+
+def _w3c_bodies(row: dict) -> list[dict]:
+    # Imported here: the citations module is only needed by some formats, and jsonl, the one
+    # for bulk, should start fast.
+    from store.citations import attribution
+
+    def body(purpose: str, value: str) -> dict:
+        return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
+
+    bodies = [body("classifying", row["kind"])]
+    who = attribution(row)
+    if who:
+        bodies.append(body("describing", who))
+    if row["confidence"] is not None:
+        bodies.append(body("assessing", f"confidence: {describe(row['confidence'])}"))
+    if row["grade"]:
+        bodies.append(body("assessing", f"grade: {row['grade']} ({describe_grade(row['grade'])})"))
+    if row["note"]:
+        bodies.append(body("commenting", row["note"]))
+    bodies.extend(body("tagging", tag) for tag in row["tags"])
+    return bodies
+
+
+def _without_empty(mapping: dict) -> dict:
+    return {key: value for key, value in mapping.items() if value is not None and value != ""}
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+def _write_csv(db: sqlite_utils.Database, out: TextIO, article_id: str | None,
+               include_deleted: bool) -> int:
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    written = 0
+    for row in _annotation_rows(db, article_id, include_deleted):
+        confidence = row["confidence"]
+        cells = {**row, "confidence": "" if confidence is None else confidence,
+                 "confidence_term": term(confidence) if confidence is not None else "",
+                 "tags": "; ".join(row["tags"])}
+        writer.writerow([_spreadsheet_safe(cells[column]) for column in CSV_COLUMNS])
+        written += 1
+    return written
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    """A cell that a spreadsheet shows as text, never runs as a formula.
+
+    Excel, LibreOffice and Google Sheets evaluate a cell that starts with ``=``, ``+``, ``-`` or
+    ``@`` (and, after a tab or carriage return, whatever follows) as a formula, so a note such
+    as ``=HYPERLINK("http://evil", "x")`` copied from an article would run when the analyst opens
+    the file (OWASP "CSV injection"). A leading apostrophe makes the application treat the cell
+    as text and is not shown. Numbers we write ourselves are left as numbers.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+# --- Markdown report ------------------------------------------------------------------------
+
+def _write_markdown(db: sqlite_utils.Database, out: TextIO, article_id: str | None,
+                    include_deleted: bool) -> int:
+    from store.citations import cite_annotation, cite_article
+
+    out.write("# Annotations\n")
+    written = 0
+    for article in _articles_in_scope(db, article_id, include_deleted):
+        out.write(f"\n## {_heading(article['title'])}\n\n")
+        out.write(cite_article(article, "markdown").strip() + "\n")
+        # Quotes first, then claims, each in the order they appear in the text.
+        order = " ORDER BY a.kind = 'claim', a.start, a.id"
+        kind = None
+        for row in _annotation_rows(db, article["id"], include_deleted, order):
+            if row["kind"] != kind:
+                kind = row["kind"]
+                out.write(f"\n### {'Quotes' if kind == 'quote' else 'Claims'}\n")
+            out.write("\n" + cite_annotation(_annotation_view(row), article, "markdown").strip()
+                      + "\n")
+            details = _markdown_details(row)
+            if details:
+                out.write("\n" + details + "\n")
+            written += 1
+    return written
+
+
+def _heading(title: str) -> str:
+    """A title as the text of a heading: one line, markup escaped, a closing ``#`` kept."""
+    text = markdown_escape(" ".join(title.split()))
+    return text[:-1] + "\\#" if text.endswith("#") else text
+
+
+def _annotation_view(row: dict) -> dict:
+    """The row in the shape ``store.annotations.get_annotation`` returns, for the citations."""
+    return {key: value for key, value in row.items()
+            if key not in ("article_sha256", "article_url")}
+
+
+def _markdown_details(row: dict) -> str:
+    """The analyst's judgement of one annotation: confidence, grade, tags, note."""
+    parts = []
+    if row["confidence"] is not None:
+        parts.append(f"confidence {describe(row['confidence'])}")
+    if row["grade"]:
+        parts.append(f"grade {row['grade']} ({describe_grade(row['grade'])})")
+    if row["tags"]:
+        parts.append("tags: " + ", ".join(markdown_escape(tag) for tag in row["tags"]))
+    if row["deleted_at"]:
+        parts.append(f"deleted {row['deleted_at']}")
+    lines = ["*" + " · ".join(parts) + "*"] if parts else []
+    if row["note"]:
+        lines.append("Note: " + markdown_escape(row["note"]).replace("\n", "  \n"))
+    return "\n\n".join(lines)
+
+
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
+
+
+def markdown_escape(text: str) -> str:
+    """``text`` with backslashes before the characters Markdown would read as markup."""
+    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    return _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), text)
+
+
+def _escape_marker(marker: str) -> str:
+    return marker[:-1] + "\\" + marker[-1] if marker[-1] in ".)" else "\\" + marker
+
+
+# --- CSL-JSON -------------------------------------------------------------------------------
+
+def _write_csl_json(db: sqlite_utils.Database, out: TextIO, article_id: str | None,
+                    include_deleted: bool) -> int:
+    from store.citations import csl_item
+
+    out.write("[")
+    written = 0
+    for article in _articles_in_scope(db, article_id, include_deleted):
+        item = json.dumps(csl_item(article), ensure_ascii=False, indent=2)
+        out.write(("\n  " if written == 0 else ",\n  ") + item.replace("\n", "\n  "))
+        written += 1
+    out.write(("\n" if written else "") + "]\n")
+    return written
+
+
+def _articles_in_scope(db: sqlite_utils.Database, article_id: str | None,
+                       include_deleted: bool) -> Iterator[dict]:
+    """The article asked for (annotated or not), else every article with annotations exported."""
+    if article_id is not None:
+        yield get_article(db, article_id)
+        return
+    live = "" if include_deleted else " AND n.deleted_at IS NULL"
+    ids = [row[0] for row in db.execute(
+        "SELECT a.id FROM articles a WHERE EXISTS (SELECT 1 FROM annotations n "
+        f"WHERE n.article_id = a.id{live}) ORDER BY a.id")]
+    for found in ids:
+        yield get_article(db, found)
