@@ -144,32 +144,32 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
     path = Path(path)
     _check_file(path)
     try:
+        version = _schema_version(path)
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{path} was made by a newer margin (schema {version}, this one knows {SCHEMA_VERSION})",
+                "upgrade margin to open it; the file was left unchanged",
+            )
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as error:
         raise DatabaseError(
             f"{path} is not a margin database ({error})",
             "give --db a new file name, or the path of a database margin made",
         ) from None
-    if version > SCHEMA_VERSION:
-        conn.close()
-        raise DatabaseError(
-            f"{path} was made by a newer margin (schema {version}, this one knows {SCHEMA_VERSION})",
-            "upgrade margin to open it; the file was left unchanged",
-        )
     db = sqlite_utils.Database(conn)
     try:
+        # Before any PRAGMA below: switching to WAL rewrites the header of a file not ours.
+        if version == 0 and _has_foreign_tables(db):
+            raise DatabaseError(
+                f"{path} is a SQLite database of another program",
+                "give --db a new file name, or the path of a database margin made",
+            )
         conn.execute("PRAGMA foreign_keys = ON")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = wal")
         conn.execute("PRAGMA synchronous = NORMAL")
         if version < SCHEMA_VERSION:
-            if version == 0 and _has_foreign_tables(db):
-                raise DatabaseError(
-                    f"{path} is a SQLite database of another program",
-                    "give --db a new file name, or the path of a database margin made",
-                )
             MIGRATIONS.apply(db)
     except sqlite3.OperationalError as error:
         conn.close()
@@ -179,6 +179,22 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
         conn.close()
         raise
     return db
+
+
+def _schema_version(path: Path) -> int:
+    """``PRAGMA user_version`` read through a read-only connection.
+
+    Closing a read-write connection can checkpoint a leftover WAL into the file, which would
+    change a database we are about to refuse.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return 0
+    probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                            timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        return probe.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        probe.close()
 
 
 def _check_file(path: Path) -> None:
