@@ -95,8 +95,8 @@ def list_articles(db: sqlite_utils.Database, *, search: str | None = None) -> li
     sql = """
         SELECT a.id, a.title, a.authors, a.outlet, a.url, a.published, a.section, a.language,
                a.source, a.format, a.imported_at, length(a.text) AS length,
-               count(n.id) FILTER (WHERE n.kind = 'claim') AS claims,
-               count(n.id) FILTER (WHERE n.kind = 'quote') AS quotes
+               count(n.kind) FILTER (WHERE n.kind = 'claim') AS claims,
+               count(n.kind) FILTER (WHERE n.kind = 'quote') AS quotes
         FROM articles a
         LEFT JOIN annotations n ON n.article_id = a.id AND n.deleted_at IS NULL
         {where}

@@ -12,12 +12,13 @@ from textual.screen import Screen
 from store.db import open_db
 from store.errors import MarginError
 from tui.commands import ActionsProvider
+from tui.copying import SystemClipboard
 from tui.keymap import Action, bindings, display_key, effective_actions
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 
 
-class MarginApp(App[None], inherit_bindings=False):
+class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
     """margin's terminal interface; screens reach the database as ``self.app.db``."""
 
     TITLE = "margin"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import subprocess
 import sys
 from typing import TextIO
 
@@ -26,11 +27,36 @@ def copy_to_system(text: str) -> bool:
     # pyperclip chooses its mechanism once; choosing again each time notices a display or a
     # clipboard program that appeared after the first copy.
     copy, _paste = pyperclip.determine_clipboard()
+    command = _QUIET_COMMANDS.get(getattr(copy, "__name__", ""))
+    if command is not None:
+        return _run_quietly(command, text)
     try:
         copy(text)
     except pyperclip.PyperclipException:
         return False
     return True
+
+
+# pyperclip runs these programs without looking at their exit status and lets their error
+# messages through, which would report a copy to a display that has gone (a stale $DISPLAY
+# over SSH) as done and print over the TUI. For these we run pyperclip's choice ourselves.
+_QUIET_COMMANDS = {
+    "copy_xclip": ["xclip", "-selection", "clipboard"],
+    "copy_xsel": ["xsel", "--clipboard", "--input"],
+    "copy_wl": ["wl-copy"],
+}
+_COMMAND_TIMEOUT = 3.0
+
+
+def _run_quietly(command: list[str], text: str) -> bool:
+    """Feed ``text`` to a clipboard program; True if it took it (exit status 0)."""
+    try:
+        finished = subprocess.run(command, input=text.encode("utf-8"), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, timeout=_COMMAND_TIMEOUT,
+                                  check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return finished.returncode == 0
 
 
 def osc52(text: str) -> str:

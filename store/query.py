@@ -1,0 +1,151 @@
+"""The review screen's filter line: free words plus ``name:value`` terms, turned into the
+keyword arguments of ``store.annotations.list_annotations`` and ``count_annotations``.
+
+    russian troops kind:claim source:"Vadym Skibitskyi" conf>=60 article:3f2a deleted:yes
+
+Words that are not terms go to the full-text index, where nothing a person types can be a
+syntax error. A term that cannot mean anything (``conf>=abc``, ``kind:opinion``) raises a
+``ValidationError`` whose advice shows how to write it, so the screen can say so while the
+analyst is still typing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+import sqlite_utils
+
+from store.annotations import KINDS
+from store.articles import get_article
+from store.errors import NotFoundError, ValidationError
+
+SYNTAX = 'words  kind:claim  source:"Full Name"  conf>=60  article:ID  deleted:yes'
+"""A one-line reminder of what the filter line understands."""
+
+NAMES = ("kind", "source", "conf", "article", "deleted")
+_ALIASES = {"confidence": "conf"}
+_COMPARISONS = (">=", "<=", ">", "<", "=")
+_YES = {"yes": True, "y": True, "true": True, "1": True, "only": True,
+        "no": False, "n": False, "false": False, "0": False,
+        "all": None, "any": None, "both": None}
+
+# A name, an operator, then a value: quoted (straight or curly, the closing quote optional so
+# that a half-typed name still parses) or up to the next space. Anything else is a free word.
+_TOKEN = re.compile(r"""
+    (?P<name>[A-Za-z]+)(?P<op>>=|<=|:|>|<|=)
+    (?: ["“”](?P<quoted>[^"“”]*)["“”]? | (?P<bare>\S*) )
+  | ["“”](?P<phrase>[^"“”]*)["“”]?
+  | (?P<word>\S+)
+""", re.VERBOSE)
+
+
+def parse_filter(line: str, db: sqlite_utils.Database | None = None) -> dict[str, Any]:
+    """Keyword arguments for ``list_annotations`` from a filter line.
+
+    ``db`` lets ``article:`` take a unique prefix of an id (checked against the articles);
+    without it the value is used as it is. Raises ``ValidationError`` for a term that cannot
+    be understood; its advice says how to write it.
+    """
+    filters: dict[str, Any] = {}
+    words: list[str] = []
+    seen: set[str] = set()
+    low: int | None = None
+    high: int | None = None
+    for match in _TOKEN.finditer(line):
+        if match.group("word") is not None or match.group("phrase") is not None:
+            words.append(match.group("word") or match.group("phrase") or "")
+            continue
+        typed_name, op = match.group("name"), match.group("op")
+        value = match.group("quoted")
+        if value is None:
+            value = match.group("bare") or ""
+        value = " ".join(value.split())
+        name = _ALIASES.get(typed_name.lower(), typed_name.lower())
+        if name not in NAMES:
+            close = difflib.get_close_matches(name, [*NAMES, *_ALIASES], n=1, cutoff=0.75)
+            if close:
+                suggestion = _ALIASES.get(close[0], close[0])
+                raise ValidationError(f"unknown filter '{typed_name}{op}'",
+                                      f"did you mean '{suggestion}:'? The filters are {SYNTAX}")
+            words.append(match.group(0))  # "http://…" and the like are just words
+            continue
+        if name == "conf":
+            low, high = _confidence_bounds(typed_name, op, value, low, high)
+            continue
+        if op != ":":
+            raise ValidationError(f"{typed_name}{op}{value} is not a filter",
+                                  f"write {name}:value, as in {_example(name)}")
+        if name in seen:
+            raise ValidationError(f"{name}: appears twice",
+                                  f"keep one {name}: term (the filters all have to match)")
+        seen.add(name)
+        filters.update(_term(name, value, db))
+    if low is not None:
+        filters["min_confidence"] = low
+    if high is not None:
+        filters["max_confidence"] = high
+    search = " ".join(word for word in words if word)
+    if search.strip():
+        filters["search"] = search
+    return filters
+
+
+def _term(name: str, value: str, db: sqlite_utils.Database | None) -> dict[str, Any]:
+    """The keyword argument of one ``name:value`` term."""
+    if not value:
+        raise ValidationError(f"{name}: needs a value", f"write it as {_example(name)}")
+    if name == "kind":
+        return {"kind": _kind(value)}
+    if name == "source":
+        return {"source": value}
+    if name == "deleted":
+        answer = value.lower()
+        if answer not in _YES:
+            raise ValidationError(f"deleted:{value} is neither yes nor no",
+                                  "write deleted:yes for deleted annotations, deleted:all for both")
+        return {"deleted": _YES[answer]}
+    # article
+    if db is None:
+        return {"article_id": value}
+    try:
+        return {"article_id": get_article(db, value)["id"]}
+    except NotFoundError as error:
+        raise ValidationError(f"article:{value} names no article ({error.title})",
+                              error.advice) from None
+
+
+def _kind(value: str) -> str:
+    """``claim`` or ``quote`` from what was typed: a plural or a unique beginning will do."""
+    typed = value.lower()
+    if typed.endswith("s") and typed[:-1] in KINDS:
+        typed = typed[:-1]
+    matches = [kind for kind in KINDS if kind.startswith(typed)]
+    if len(matches) != 1:
+        raise ValidationError(f"unknown kind {value!r}", "write kind:claim or kind:quote")
+    return matches[0]
+
+
+def _confidence_bounds(typed_name: str, op: str, value: str, low: int | None,
+                       high: int | None) -> tuple[int | None, int | None]:
+    """Narrow the confidence range ``[low, high]`` by one comparison such as ``conf>=60``."""
+    number = value[:-1] if value.endswith("%") else value
+    if not re.fullmatch(r"\d{1,3}", number) or int(number) > 100:
+        shown = f"{typed_name}{op}{value}"
+        problem = f"{shown} is not a percentage" if value else f"{shown} needs a number"
+        raise ValidationError(problem,
+                              "write a whole number from 0 to 100, as in conf>=60 or conf<45")
+    n = int(number)
+    new_low = {">=": n, ">": n + 1, "=": n, ":": n}.get(op)
+    new_high = {"<=": n, "<": n - 1, "=": n, ":": n}.get(op)
+    if new_low is not None:
+        low = new_low if low is None else max(low, new_low)
+    if new_high is not None:
+        high = new_high if high is None else min(high, new_high)
+    return low, high
+
+
+def _example(name: str) -> str:
+    return {"kind": "kind:claim", "source": 'source:"Full Name"', "article": "article:3f2a",
+            "deleted": "deleted:yes", "conf": "conf>=60"}[name]
