@@ -1,0 +1,701 @@
+"""The reader, driven with the Pilot as an analyst would: moving, selecting, finding, tagging
+with the form, highlights, editing, deleting and undoing, on the real article.
+
+Most tests host the reader in a bare app (``ReaderHost``) that starts in a fraction of the
+time the whole of margin takes; the flow, the keymap and the restart tests run ``MarginApp``.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from store import annotations as store_annotations
+from store.articles import add_article
+from store.db import open_db
+from store.ingest import Draft, read_source
+from textual import events
+from textual.app import App
+
+from tui.app import MarginApp
+from tui.screens.reader import ReaderScreen
+from tui.widgets.annotation_form import AnnotationForm, ConfirmDiscard, KindToggle
+from tui.widgets.annotation_list import AnnotationList
+from tui.widgets.article_view import ArticleView
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+KURSK = CORPUS / "ukrainska-pravda-2025-09-07-kursk.txt"
+SIZE = (120, 36)
+RECRUITMENT = ("There are all the signs that by the end of the year, Russia will fully meet its "
+               "recruitment plan.")
+
+
+@pytest.fixture
+def library(tmp_path: Path):
+    """A database holding the real article; yields (path, article)."""
+    path = tmp_path / "margin.db"
+    db = open_db(path)
+    article, _ = add_article(db, read_source(str(KURSK)))
+    db.conn.close()
+    return path, article
+
+
+class ReaderHost(App):
+    """Just the reader on a database, with the cursor blink off as margin has it in tests."""
+
+    def __init__(self, path: Path, article_id: str, **screen) -> None:
+        super().__init__()
+        self.db = open_db(path)
+        self.article_id = article_id
+        self.screen_options = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(ReaderScreen(self.article_id, **self.screen_options))
+
+    def on_unmount(self) -> None:
+        self.db.conn.close()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
+
+
+def reader_app(library, **screen) -> App:
+    """The reader on the library's article, in the bare host."""
+    path, article = library
+    return ReaderHost(path, article["id"], **screen)
+
+
+def margin_app(library, keymap: dict[str, str] | None = None) -> MarginApp:
+    """The whole of margin, opening the library's article in the reader."""
+    path, article = library
+    return MarginApp(path, keymap=keymap, open_article=article["id"])
+
+
+async def paste(pilot, text: str) -> None:
+    """Paste into the focused field, as a terminal does: one event, not a key a character."""
+    pilot.app.focused.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+def shown_text(app) -> str:
+    """What the terminal shows now, as plain text."""
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True,
+                      force_terminal=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True,
+                                                      screen_stack=app._background_screens))
+    return console.export_text()
+
+
+async def opened(pilot) -> tuple[ReaderScreen, ArticleView]:
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen, screen.view
+
+
+def cursor_at(view: ArticleView, text: str, occurrence: int = 1) -> bool:
+    start = -1
+    for _ in range(occurrence):
+        start = view.text.index(text, start + 1)
+    return view.cursor_offset == start
+
+
+def selected(view: ArticleView) -> str:
+    span = view.selected_span
+    return view.text[span[0]:span[1]] if span else ""
+
+
+async def find(pilot, query: str) -> None:
+    await pilot.press("slash", *query, "enter")
+    await pilot.pause()
+
+
+# --- the screen
+
+async def test_the_reader_shows_the_header_the_article_and_an_empty_side_pane(library):
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        text = shown_text(app)
+        assert "North Korean troops concentrated in Kursk Oblast" in text
+        assert "Olga Katsimon · 7 September 2025, 17:21" in text
+        assert "A concert. Photo: The Korea Herald" in text
+        assert "Nothing annotated yet" in text
+        article_width = screen.query_one("#article-pane").size.width
+        assert 0.6 < article_width / SIZE[0] < 0.72
+        assert view.soft_wrap and view.read_only and view.has_focus
+
+
+async def test_markup_in_the_article_title_authors_and_sources_is_shown_as_typed(tmp_path):
+    path = tmp_path / "margin.db"
+    db = open_db(path)
+    text = ("Plain start. [bold red]x[/] and [link=file:///etc/passwd]click[/link] "
+            "and more.\n\nSecond [i]para[/i].")
+    article, _ = add_article(db, Draft(text=text, title="[link=file:///etc/passwd]Title[/link]",
+                                       authors=["[b]Ann[/b]"], format="txt",
+                                       source="test"))
+    store_annotations.add_annotation_by_text(db, article["id"], kind="quote",
+                                             text="[bold red]x[/]", source="[red]Evil[/red]",
+                                             note="[blink]n[/blink]")
+    db.conn.close()
+    app = MarginApp(path, open_article=article["id"])
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        shown = shown_text(app)
+        assert "[link=file:///etc/passwd]Title[/link]" in shown
+        assert "[b]Ann[/b]" in shown
+        assert "[bold red]x[/] and [link=file:///etc/passwd]click[/link]" in shown
+        assert "[red]Evil[/red]" in shown
+        assert "[blink]n[/blink]" in shown
+
+
+async def test_opening_with_a_span_selects_it_and_scrolls_it_into_view(library):
+    _, article = library
+    start = article["text"].index(RECRUITMENT)
+    app = reader_app(library, select=(start, start + len(RECRUITMENT)))
+    async with app.run_test(size=(80, 16)) as pilot:
+        _, view = await opened(pilot)
+        await pilot.pause()
+        assert selected(view) == RECRUITMENT
+        assert "recruitment plan" in shown_text(app)
+
+
+# --- moving
+
+async def test_word_sentence_paragraph_and_document_moves(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        assert view.cursor_offset == 0
+        await pilot.press("w")
+        assert cursor_at(view, "concert")
+        await pilot.press("w", "b")
+        assert cursor_at(view, "concert")
+        await pilot.press("right_parenthesis")
+        assert cursor_at(view, "Photo:")
+        await pilot.press("right_curly_bracket")
+        assert cursor_at(view, "North Korean troops remain")
+        await pilot.press("right_curly_bracket", "right_parenthesis")
+        assert cursor_at(view, "Vadym")
+        await pilot.press("left_parenthesis")
+        assert cursor_at(view, "Source:")
+        await pilot.press("left_curly_bracket")
+        assert cursor_at(view, "North Korean troops remain")
+        await pilot.press("G")
+        assert view.cursor_offset == len(view.text)
+        await pilot.press("g")
+        assert view.cursor_offset == 0
+        await pilot.press("j", "j", "l", "l")
+        assert view.cursor_location == (2, 2)
+        await pilot.press("k", "k", "h")
+        assert view.cursor_location == (0, 1)
+
+
+async def test_page_down_moves_the_cursor_a_screenful(library):
+    app = reader_app(library)
+    async with app.run_test(size=(80, 20)) as pilot:
+        _, view = await opened(pilot)
+        await pilot.press("pagedown")
+        assert view.scroll_offset.y > 0 and view.cursor_location[0] > 0
+        await pilot.press("pageup")
+        assert view.cursor_offset < 20
+
+
+# --- selecting
+
+async def test_s_p_and_quotation_mark_select_the_sentence_paragraph_and_quotation(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        await find(pilot, "in the Yelabuga zone")
+        await pilot.press("s")
+        assert selected(view) == ("For example, in the Yelabuga zone, where Russians are "
+                                  "expanding their production.")
+        await pilot.press("p")
+        assert selected(view).startswith('Quote: "We have data')
+        assert selected(view).endswith('go to fight."')
+        await pilot.press("escape", "quotation_mark")
+        assert selected(view).startswith("We have data on the recruitment")
+        assert selected(view).endswith("go to fight.")
+
+
+async def test_quotation_mark_outside_any_quotation_says_so(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        await pilot.press("quotation_mark")
+        assert view.selected_span is None
+        assert any("No quotation" in n.message for n in app._notifications)
+
+
+async def test_v_starts_a_selection_that_moves_extend_and_escape_clears(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        await pilot.press("v", "w", "w")
+        assert selected(view) == "A concert. "
+        assert view.selecting
+        await pilot.press("escape")
+        assert view.selected_span is None and not view.selecting
+        await pilot.press("w")
+        assert view.selected_span is None
+
+
+async def test_shift_arrows_extend_the_selection(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        await pilot.press("shift+right", "shift+right", "shift+right")
+        assert selected(view) == "A c"
+        await pilot.press("shift+down")
+        assert view.selection.end[0] == 1
+
+
+async def test_tagging_snaps_a_selection_to_whole_words(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await find(pilot, "ibitskyi said that")
+        await pilot.press("v", *"l" * 16, "c")
+        await pilot.pause()
+        form = screen.query_one(AnnotationForm)
+        assert form.span_text == "Skibitskyi said that"
+        assert selected(view) == "Skibitskyi said that"
+
+
+async def test_tagging_with_nothing_selected_explains_how_to_select(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert not screen.query(AnnotationForm)
+        assert any("Select the words first" in n.message for n in app._notifications)
+
+
+# --- finding
+
+async def test_find_moves_to_matches_and_n_and_shift_n_step_and_wrap(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await find(pilot, "skibitskyi")
+        assert cursor_at(view, "Skibitskyi", 1)
+        assert len(screen.matches) == 5
+        await pilot.press("n")
+        assert cursor_at(view, "Skibitskyi", 2)
+        await pilot.press("N", "N")
+        assert cursor_at(view, "Skibitskyi", 5)
+        await pilot.press("n")
+        assert cursor_at(view, "Skibitskyi", 1)
+        assert view.has_matches
+        assert "match 1 of 5" in shown_text(app)
+
+
+async def test_find_moves_as_you_type_and_escape_keeps_the_cursor_on_the_match(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        await pilot.press("slash", *"Yelab")
+        await pilot.pause()
+        assert cursor_at(view, "Yelabuga")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert cursor_at(view, "Yelabuga") and view.has_focus
+        await pilot.press("n")
+        assert cursor_at(view, "Yelabuga", 2)
+
+
+async def test_find_of_missing_text_says_so_and_leaves_the_cursor(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        await pilot.press("w")
+        await find(pilot, "zebra crossing")
+        assert cursor_at(view, "concert")
+        assert any("is not in the article" in n.message for n in app._notifications)
+
+
+# --- the form
+
+async def test_the_flow_find_select_the_quotation_and_save_a_quote(library):
+    """/ find, " select the quotation, q, source, role, via, confidence 5, grade B2, save."""
+    path, article = library
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await pilot.press("slash", *"There are all", "enter")
+        await pilot.press("quotation_mark")
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press(*"Vadym Skibitskyi", "tab", "tab")
+        await pilot.press(*"interview with Ukrinform", "tab")
+        await pilot.press("5", "tab")
+        await pilot.press(*"B2", "ctrl+s")
+        await pilot.pause()
+        [quote] = store_annotations.list_annotations(app.db, article_id=article["id"])
+        assert quote["kind"] == "quote"
+        assert quote["exact"] == RECRUITMENT
+        assert quote["confidence"] == 68
+        assert quote["grade"] == "B2"
+        assert quote["source"] == "Vadym Skibitskyi"
+        assert quote["via"] == "interview with Ukrinform"
+        assert not screen.query(AnnotationForm)
+        assert view.annotations[0]["id"] == quote["id"]
+        row, column = view.location_of(quote["start"])
+        styles = {span.style for span in view.get_line(row).spans
+                  if span.start <= column < span.end}
+        assert view._style("article-view--quote") in styles
+
+
+async def test_c_opens_the_form_with_the_kind_and_span_and_the_cursor_in_source(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await find(pilot, "Their main tasks")
+        await pilot.press("s", "c")
+        await pilot.pause()
+        form = screen.query_one(AnnotationForm)
+        assert form.query_one(KindToggle).value == "claim"
+        assert form.span_text.startswith("Their main tasks") and form.span_text.endswith("region.")
+        assert app.focused is form.input("source")
+        assert "New claim" in shown_text(app)
+
+
+async def test_source_suggestions_come_from_the_article_and_right_accepts_them(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await find(pilot, "There are all")
+        await pilot.press("quotation_mark", "q")
+        await pilot.pause()
+        form = screen.query_one(AnnotationForm)
+        assert "in the article: Vadym Skibitskyi" in str(form.query_one("#source-hint").content)
+        await pilot.press("v", "a")
+        await pilot.pause()
+        await pilot.press("right")
+        assert form.input("source").value == "Vadym Skibitskyi"
+        # The article's Source: line gives the role too; it is filled in, selected.
+        assert form.input("role").value == "Deputy Head of Defence Intelligence of Ukraine (DIU)"
+        await pilot.press("tab", *"Deputy head")
+        assert form.input("role").value == "Deputy head"
+
+
+async def test_tab_moves_on_with_what_was_typed_not_the_suggestion(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await find(pilot, "There are all")
+        await pilot.press("quotation_mark", "q")
+        await pilot.pause()
+        await pilot.press("v", "a", "tab")
+        form = screen.query_one(AnnotationForm)
+        assert form.input("source").value == "va"
+        assert app.focused is form.input("role")
+
+
+async def test_a_known_sources_role_is_filled_in_next_time(library):
+    path, article = library
+    db = open_db(path)
+    store_annotations.add_annotation_by_text(db, article["id"], kind="claim", text="DIU assesses",
+                                             source="Kyrylo Budanov", role="Head of the DIU")
+    db.conn.close()
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await find(pilot, "Their main tasks")
+        await pilot.press("s", "c")
+        await pilot.pause()
+        await pilot.press(*"kyr", "right")
+        form = screen.query_one(AnnotationForm)
+        assert form.input("source").value == "Kyrylo Budanov"
+        assert form.input("role").value == "Head of the DIU"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = [a for a in store_annotations.list_annotations(app.db)
+                 if a["exact"].startswith("Their")]
+        assert saved[0]["source"] == "Kyrylo Budanov" and saved[0]["role"] == "Head of the DIU"
+
+
+async def test_confidence_shows_its_term_as_typed_and_saves_the_percentage(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await find(pilot, "Their main tasks")
+        await pilot.press("s", "c", "tab", "tab", "tab")
+        hint = screen.query_one(AnnotationForm).query_one("#confidence-hint")
+        for keys, shown in [
+            (["5"], "likely (68%)"),
+            (["backspace", "1"], "almost no chance (3%)"),
+            (["backspace", "7"], "almost certain (97%)"),
+            (["backspace", "0", "5"], "very unlikely (5%)"),
+            (["backspace", "backspace", "5", "%"], "very unlikely (5%)"),
+            (["backspace", "backspace", "1", "0", "0"], "almost certain (100%)"),
+            (["backspace", "backspace", "backspace", "5", "0"], "roughly even chance (50%)"),
+        ]:
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert str(hint.content) == shown and hint.display, keys
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [claim] = store_annotations.list_annotations(app.db)
+        assert claim["confidence"] == 50
+
+
+async def test_an_invalid_grade_is_marked_with_its_reason_and_nothing_saves(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await find(pilot, "Their main tasks")
+        await pilot.press("s", "c", "tab", "tab", "tab", "tab", *"Z9")
+        await pilot.pause()
+        form = screen.query_one(AnnotationForm)
+        assert form.query_one("#field-grade").has_class("-invalid")
+        assert form.input("grade").has_class("-invalid")
+        assert "Admiralty" in shown_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert store_annotations.list_annotations(app.db) == []
+        assert screen.query(AnnotationForm)
+        await pilot.press("backspace", "backspace", *"b2")
+        await pilot.pause()
+        assert not form.query_one("#field-grade").has_class("-invalid")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [claim] = store_annotations.list_annotations(app.db)
+        assert claim["grade"] == "B2"
+
+
+async def test_an_invalid_confidence_blocks_saving(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await find(pilot, "Their main tasks")
+        await pilot.press("s", "c", "tab", "tab", "tab", *"150")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        form = screen.query_one(AnnotationForm)
+        assert form.query_one("#field-confidence").has_class("-invalid")
+        assert app.focused is form.input("confidence")
+        assert store_annotations.list_annotations(app.db) == []
+
+
+async def test_tags_and_note_are_saved(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        await find(pilot, "Their main tasks")
+        await pilot.press("s", "c", *["tab"] * 5)
+        await paste(pilot, "check later")
+        await pilot.press("tab")
+        await paste(pilot, "kursk, dprk, kursk")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [claim] = store_annotations.list_annotations(app.db)
+        assert claim["note"] == "check later"
+        assert claim["tags"] == ["kursk", "dprk"]
+
+
+async def test_escape_on_an_untouched_form_closes_it_at_once(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await find(pilot, "Their main tasks")
+        await pilot.press("s", "c", "escape")
+        await pilot.pause()
+        assert not screen.query(AnnotationForm)
+        assert view.has_focus
+        assert screen.query_one("#side-empty").display
+
+
+async def test_escape_after_typing_asks_before_discarding(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await find(pilot, "Their main tasks")
+        await pilot.press("s", "c")
+        await paste(pilot, "Someone")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDiscard)
+        await pilot.press("enter")  # "Keep editing" has the focus
+        await pilot.pause()
+        assert app.screen is screen and screen.query(AnnotationForm)
+        assert screen.query_one(AnnotationForm).input("source").value == "Someone"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("tab", "enter")  # to "Discard"
+        await pilot.pause()
+        assert app.screen is screen and not screen.query(AnnotationForm)
+        assert store_annotations.list_annotations(app.db) == []
+
+
+# --- saved annotations: highlights, jumping, editing, deleting, undoing
+
+@pytest.fixture
+def annotated(library):
+    """The library with a claim and a quote saved."""
+    path, article = library
+    db = open_db(path)
+    claim = store_annotations.add_annotation_by_text(
+        db, article["id"], kind="claim", text="Russia has enlisted around 280,000 contract "
+        "military personnel", source="Vadym Skibitskyi", confidence=68)
+    quote = store_annotations.add_annotation_by_text(
+        db, article["id"], kind="quote", text=RECRUITMENT, source="Vadym Skibitskyi",
+        via="interview with Ukrinform", grade="B2")
+    db.conn.close()
+    return path, article, claim, quote
+
+
+def styles_at(view: ArticleView, offset: int) -> list:
+    row, column = view.location_of(offset)
+    return [span.style for span in view.get_line(row).spans if span.start <= column < span.end]
+
+
+async def test_claims_and_quotes_are_highlighted_and_the_one_under_the_cursor_emphasised(annotated):
+    path, article, claim, quote = annotated
+    app = reader_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        claim_style = view._style("article-view--claim")
+        quote_style = view._style("article-view--quote")
+        assert claim_style.bgcolor != quote_style.bgcolor
+        assert claim_style in styles_at(view, claim["start"])
+        assert quote_style in styles_at(view, quote["start"] + 5)
+        assert claim_style not in styles_at(view, claim["start"] - 2)
+        await pilot.press("right_square_bracket")
+        assert view.cursor_offset == claim["start"]
+        assert view.current_annotation["id"] == claim["id"]
+        emphasis = view._style("article-view--claim-current")
+        assert emphasis in styles_at(view, claim["start"] + 3)
+        assert view._style("article-view--quote-current") not in styles_at(view, quote["start"])
+        listing = screen.query_one(AnnotationList)
+        assert listing.highlighted_id == claim["id"]
+        assert "1 claim, 1 quote" in shown_text(app)
+
+
+async def test_highlight_colours_differ_in_light_and_dark_themes(annotated):
+    path, article, claim, quote = annotated
+    app = reader_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        for theme in ("textual-dark", "textual-light"):
+            app.theme = theme
+            await pilot.pause()
+            claim_bg = view._style("article-view--claim").bgcolor
+            quote_bg = view._style("article-view--quote").bgcolor
+            base = view.rich_style.bgcolor
+            assert len({claim_bg, quote_bg, base}) == 3, theme
+
+
+async def test_square_brackets_jump_between_annotations(annotated):
+    path, article, claim, quote = annotated
+    app = reader_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        await pilot.press("right_square_bracket")
+        assert view.cursor_offset == claim["start"]
+        await pilot.press("right_square_bracket")
+        assert view.cursor_offset == quote["start"]
+        await pilot.press("right_square_bracket")
+        assert view.cursor_offset == quote["start"]
+        await pilot.press("left_square_bracket")
+        assert view.cursor_offset == claim["start"]
+
+
+async def test_enter_on_a_highlight_edits_it_with_the_form_filled_in(annotated):
+    path, article, claim, quote = annotated
+    app = reader_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket", "enter")
+        await pilot.pause()
+        form = screen.query_one(AnnotationForm)
+        assert form.editing["id"] == quote["id"]
+        assert form.input("source").value == "Vadym Skibitskyi"
+        assert form.input("via").value == "interview with Ukrinform"
+        assert form.input("grade").value == "B2"
+        assert "Edit quote" in shown_text(app)
+        # A field filled in advance is selected when reached, so typing replaces it.
+        await pilot.press("tab", "tab")
+        await paste(pilot, "a video address")
+        await pilot.press("tab", "6")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        edited = store_annotations.get_annotation(app.db, quote["id"])
+        assert edited["via"] == "a video address"
+        assert edited["confidence"] == 88
+        assert edited["exact"] == RECRUITMENT
+        assert len(store_annotations.list_annotations(app.db)) == 2
+        assert [h["action"] for h in store_annotations.history(app.db, quote["id"])] == [
+            "create", "edit"]
+
+
+async def test_d_deletes_the_annotation_under_the_cursor_and_u_brings_it_back(annotated):
+    path, article, claim, quote = annotated
+    app = reader_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        await pilot.press("right_square_bracket", "d")
+        await pilot.pause()
+        assert [a["id"] for a in store_annotations.list_annotations(app.db)] == [quote["id"]]
+        assert [a["id"] for a in view.annotations] == [quote["id"]]
+        assert any("Deleted the claim" in n.message and "u to undo" in n.message
+                   for n in app._notifications)
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(view.annotations) == 2
+        assert any("Restored the claim" in n.message for n in app._notifications)
+
+
+async def test_u_undoes_the_last_change_also_after_a_restart(library):
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        await find(pilot, "Their main tasks")
+        await pilot.press("s", "c")
+        await paste(pilot, "Someone")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert len(store_annotations.list_annotations(app.db)) == 1
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        assert len(view.annotations) == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert view.annotations == []
+        assert store_annotations.list_annotations(app.db) == []
+        assert any("Undid adding the claim" in n.message for n in app._notifications)
+        await pilot.press("u")
+        await pilot.pause()
+        assert any("Nothing to undo" in n.message for n in app._notifications)
+
+
+async def test_choosing_an_annotation_in_the_list_moves_the_cursor_to_it(annotated):
+    path, article, claim, quote = annotated
+    app = reader_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        screen.query_one(AnnotationList).focus()
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert view.cursor_offset == quote["start"] and view.has_focus
+
+
+async def test_reader_keys_follow_the_users_keymap(library):
+    app = margin_app(library, keymap={"tag-quote": "Q", "select-quotation": "x"})
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await find(pilot, "There are all")
+        await pilot.press("x", "Q")
+        await pilot.pause()
+        form = screen.query_one(AnnotationForm)
+        assert form.span_text == RECRUITMENT
+        assert form.query_one(KindToggle).value == "quote"

@@ -1,0 +1,636 @@
+"""The reader: one article on the left, its annotations (or the annotation form) on the right.
+
+Every key comes from the ``reader`` table of the keymap registry and runs an action here; the
+article view does the moving and drawing, ``store.spans`` knows where words, sentences,
+paragraphs and quotations are, and ``store.annotations`` keeps what is saved.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from store import annotations as store_annotations
+from store import confidence as confidence_terms
+from store.articles import get_article
+from store.errors import MarginError, ValidationError
+from store.spans import (Boundaries, Matches, find_first, next_word_start, previous_word_start,
+                         quotation_at, snap_to_words, source_hints)
+from tui.copying import copy_citation, copy_citation_as
+from tui.keymap import bindings, default_actions, display_keys
+from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
+from tui.widgets.annotation_list import AnnotationList, excerpt
+from tui.widgets.article_view import ArticleView
+
+Span = tuple[int, int]
+
+
+class FindBar(Input):
+    """The one-line prompt of ``find``; enter searches, the clear-selection key closes it."""
+
+
+class ReaderScreen(Screen[None]):
+    """Reads and annotates one article.
+
+    ``select``, if given, is a span ``(start, end)`` of the article's text that is selected
+    and scrolled into view when the screen opens (the review screen opens annotations so).
+    """
+
+    CSS_PATH = "reader.tcss"
+    BINDINGS = bindings("reader")
+    _READER_ACTIONS = frozenset(binding.action for binding in BINDINGS)
+
+    def __init__(self, article_id: str, select: Span | None = None) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.initial_select = select
+        self.article: dict | None = None
+        self.matches: Matches | None = None
+        self.match_index: int | None = None
+        self._annotations: list[dict] = []
+        self._form: AnnotationForm | None = None
+        self._status = ""
+
+    # --- layout
+
+    def compose(self) -> ComposeResult:
+        self.article = get_article(self.app.db, self.article_id)
+        self.article_id = self.article["id"]
+        yield Header()
+        with Horizontal(id="reader-body"):
+            with Vertical(id="article-pane"):
+                yield Static(article_header(self.article), id="article-header")
+                yield ArticleView(self.article["text"], id="article")
+                yield FindBar(placeholder="Find in the article, then enter", id="find",
+                              compact=True)
+                yield Static(id="reader-status")
+            with Vertical(id="side-pane"):
+                yield Static(id="side-title")
+                yield AnnotationList(describe=confidence_terms.describe, id="annotations")
+                yield Static(id="side-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Reader"
+        self.reload_annotations()
+        view = self.view
+        view.focus()
+        if self.initial_select is not None:
+            start, end = self.initial_select
+            length = len(self.article["text"])
+            start, end = max(0, min(start, length)), max(0, min(end, length))
+            view.select_span(start, end)
+            self.call_after_refresh(view.scroll_cursor_visible, center=True)
+        self._update_status()
+        # pysbd takes a tenth of a second to load; do it once the article is on screen.
+        self.set_timer(0.3, self._warm_sentences)
+
+    @work(thread=True, exclusive=True, group="sentences")
+    def _warm_sentences(self) -> None:
+        """Load the sentence segmenter and segment the paragraph under the cursor."""
+        bounds = self.view.bounds
+        index = bounds.paragraph_index(self.view.cursor_offset)
+        if index >= 0:
+            bounds.sentences_in(index)
+
+    @property
+    def view(self) -> ArticleView:
+        """The article pane."""
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def text(self) -> str:
+        """The article's text."""
+        return self.article["text"]
+
+    @property
+    def bounds(self) -> Boundaries:
+        """Paragraphs and sentences of the article."""
+        return self.view.bounds
+
+    @property
+    def form(self) -> AnnotationForm | None:
+        """The open annotation form, if any (gone as soon as it is closed, not when removed)."""
+        return self._form
+
+    def key_for(self, action_id: str) -> str:
+        """The keys of an action as the user has them, for messages."""
+        actions = getattr(self.app, "actions", None) or default_actions()
+        return display_keys(actions[action_id].keys)
+
+    # --- which actions work now
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Reader keys work in the article; in the find bar only the one that closes it."""
+        if action not in self._READER_ACTIONS:
+            return True
+        if not hasattr(self, f"action_{action}"):
+            return False  # a binding whose action another part of margin has yet to build
+        focused = self.focused
+        if isinstance(focused, FindBar):
+            return action == "clear_selection"
+        return isinstance(focused, ArticleView)
+
+    # --- annotations
+
+    def reload_annotations(self) -> None:
+        """Fetch this article's live annotations and redraw them."""
+        self._annotations = list(self._fetch_annotations())
+        self.view.set_annotations(self._annotations)
+        listing = self.query_one("#annotations", AnnotationList)
+        listing.show(self._annotations)
+        current = self.view.current_annotation
+        listing.point_at(current["id"] if current else None)
+        self._update_side_title()
+
+    # What the reader keeps of each annotation: enough to draw, list and edit it.
+    _KEPT = ("id", "kind", "start", "end", "exact", "source", "role", "via", "confidence",
+             "grade", "note", "tags")
+    _PAGE = 2000
+
+    def _fetch_annotations(self):
+        """This article's live annotations in text order, a page at a time, each kept small:
+        an article may have ten thousand, and their full rows would double the memory."""
+        offset = 0
+        while True:
+            page = store_annotations.list_annotations(
+                self.app.db, article_id=self.article_id, order_by="position",
+                limit=self._PAGE, offset=offset)
+            for row in page:
+                kept = {key: row[key] for key in self._KEPT}
+                kept["article_id"] = self.article_id
+                yield kept
+            if len(page) < self._PAGE:
+                return
+            offset += self._PAGE
+
+    def _update_side_title(self) -> None:
+        claims = sum(1 for a in self._annotations if a["kind"] == "claim")
+        quotes = len(self._annotations) - claims
+        title = self.query_one("#side-title", Static)
+        empty = self.query_one("#side-empty", Static)
+        if self.form is not None:
+            title.update(Text("Annotation", style="bold"))
+        else:
+            title.update(Text.assemble(("Annotations", "bold"),
+                                       f"  {claims} claim{'s' * (claims != 1)}, "
+                                       f"{quotes} quote{'s' * (quotes != 1)}"))
+        empty.update(Text(
+            f"Nothing annotated yet.\n\nSelect words ({self.key_for('select-mode')} then move, "
+            f"{self.key_for('select-sentence')} a sentence, {self.key_for('select-paragraph')} "
+            f"a paragraph, {self.key_for('select-quotation')} a quotation), then "
+            f"{self.key_for('tag-claim')} for a claim or {self.key_for('tag-quote')} for a "
+            "quote.", style="dim"))
+        empty.display = not self._annotations and self.form is None
+        self.query_one("#annotations").display = bool(self._annotations) and self.form is None
+
+    @on(ArticleView.CurrentAnnotationChanged)
+    def _current_changed(self, event: ArticleView.CurrentAnnotationChanged) -> None:
+        annotation = event.annotation
+        self.query_one("#annotations", AnnotationList).point_at(
+            annotation["id"] if annotation else None)
+
+    @on(AnnotationList.Chosen)
+    def _annotation_chosen(self, event: AnnotationList.Chosen) -> None:
+        self.view.selecting = False
+        self.view.move_to(event.annotation["start"], center=True)
+        self.view.focus()
+
+    # --- status line
+
+    @on(ArticleView.SelectionChanged)
+    def _selection_changed(self) -> None:
+        self._update_status()
+
+    def watch_focused(self) -> None:
+        self._update_status()
+
+    def _update_status(self) -> None:
+        """Rewrite the status line (selection, matches, position) if its words changed."""
+        if not self.is_mounted:
+            return
+        view = self.view
+        parts: list[str] = []
+        span = view.selected_span
+        if view.selecting:
+            parts.append("SELECT")
+        if span is not None:
+            parts.append(f"{span[1] - span[0]} characters selected")
+        if self.matches is not None and self.match_index is not None and len(self.matches):
+            parts.append(f"match {self.match_index + 1} of {len(self.matches)} "
+                         f"for “{excerpt(self.matches.query, 30)}”")
+        length = max(1, len(self.text))
+        parts.append(f"{100 * view.cursor_offset // length}%")
+        status = "  ·  ".join(parts)
+        if status != self._status:
+            # Only when it changed, and with no layout pass (the line is one fixed row):
+            # each repaint here joins the key's frame.
+            self._status = status
+            self.query_one("#reader-status", Static).update(Text(status), layout=False)
+
+    # --- moving
+
+    def action_cursor_left(self) -> None:
+        """Move left (extending the selection in selection mode)."""
+        self.view.action_cursor_left()
+
+    def action_cursor_right(self) -> None:
+        """Move right (extending the selection in selection mode)."""
+        self.view.action_cursor_right()
+
+    def action_cursor_up(self) -> None:
+        """Move up a row (extending the selection in selection mode)."""
+        self.view.action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        """Move down a row (extending the selection in selection mode)."""
+        self.view.action_cursor_down()
+
+    def action_extend_left(self) -> None:
+        """Extend the selection left."""
+        self.view.action_cursor_left(select=True)
+
+    def action_extend_right(self) -> None:
+        """Extend the selection right."""
+        self.view.action_cursor_right(select=True)
+
+    def action_extend_up(self) -> None:
+        """Extend the selection up a row."""
+        self.view.action_cursor_up(select=True)
+
+    def action_extend_down(self) -> None:
+        """Extend the selection down a row."""
+        self.view.action_cursor_down(select=True)
+
+    def action_word_next(self) -> None:
+        """Go to the start of the next word."""
+        self.view.move_to(next_word_start(self.text, self.view.cursor_offset))
+
+    def action_word_previous(self) -> None:
+        """Go to the start of this word, or of the one before."""
+        self.view.move_to(previous_word_start(self.text, self.view.cursor_offset))
+
+    def action_sentence_next(self) -> None:
+        """Go to the start of the next sentence."""
+        self.view.move_to(self.bounds.next_sentence_start(self.view.cursor_offset))
+
+    def action_sentence_previous(self) -> None:
+        """Go to the start of this sentence, or of the one before."""
+        self.view.move_to(self.bounds.previous_sentence_start(self.view.cursor_offset))
+
+    def action_paragraph_next(self) -> None:
+        """Go to the start of the next paragraph."""
+        self.view.move_to(self.bounds.next_paragraph_start(self.view.cursor_offset))
+
+    def action_paragraph_previous(self) -> None:
+        """Go to the start of this paragraph, or of the one before."""
+        self.view.move_to(self.bounds.previous_paragraph_start(self.view.cursor_offset))
+
+    def action_document_start(self) -> None:
+        """Go to the start of the article."""
+        self.view.move_to(0)
+
+    def action_document_end(self) -> None:
+        """Go to the end of the article."""
+        self.view.move_to(len(self.text))
+
+    def action_page_down(self) -> None:
+        """Move a screenful down."""
+        self.view.page(1)
+
+    def action_page_up(self) -> None:
+        """Move a screenful up."""
+        self.view.page(-1)
+
+    def action_next_annotation(self) -> None:
+        """Go to the start of the next annotation."""
+        found = self.view.next_annotation(self.view.cursor_offset)
+        if found is None:
+            self.notify("No annotation after the cursor", timeout=2)
+            return
+        self.view.move_to(found["start"], center=True)
+
+    def action_previous_annotation(self) -> None:
+        """Go to the start of the previous annotation."""
+        found = self.view.previous_annotation(self.view.cursor_offset)
+        if found is None:
+            self.notify("No annotation before the cursor", timeout=2)
+            return
+        self.view.move_to(found["start"], center=True)
+
+    # --- selecting
+
+    def action_select_mode(self) -> None:
+        """Start a selection at the cursor (moves extend it); again, stop."""
+        view = self.view
+        if view.selecting:
+            view.clear_selection()
+        else:
+            view.start_selecting()
+        self._update_status()
+
+    def action_clear_selection(self) -> None:
+        """Close the find bar; else drop the selection; else stop marking matches."""
+        if isinstance(self.focused, FindBar):
+            self._close_find()
+            return
+        view = self.view
+        if view.selected_span is None and not view.selecting:
+            view.set_matches([])
+        view.clear_selection()
+        self._update_status()
+
+    def _select(self, span: Span | None, what: str) -> None:
+        if span is None:
+            self.notify(f"No {what} under the cursor", severity="warning", timeout=3)
+            return
+        start, end = snap_to_words(self.text, *span)
+        self.view.selecting = False
+        self.view.select_span(start, end)
+        self._update_status()
+
+    def action_select_sentence(self) -> None:
+        """Select the sentence under the cursor."""
+        self._select(self.bounds.sentence_at(self.view.cursor_offset), "sentence")
+
+    def action_select_paragraph(self) -> None:
+        """Select the paragraph under the cursor."""
+        self._select(self.bounds.paragraph_at(self.view.cursor_offset), "paragraph")
+
+    def action_select_quotation(self) -> None:
+        """Select the inside of the quotation around the cursor."""
+        cursor = self.view.cursor_offset
+        paragraph = self.bounds.paragraph_at(cursor)
+        self._select(quotation_at(self.text, cursor, paragraph), "quotation")
+
+    # --- finding
+
+    def action_find(self) -> None:
+        """Open the find bar; matches are sought from the cursor as you type."""
+        bar = self.query_one("#find", FindBar)
+        self._find_origin = self.view.cursor_offset
+        bar.add_class("-open")
+        with bar.prevent(Input.Changed):
+            bar.value = self.matches.query if self.matches is not None else ""
+        bar.focus()
+
+    @on(Input.Changed, "#find")
+    def _find_typed(self, event: Input.Changed) -> None:
+        """Search as the query is typed: the cursor goes to the first match from where it was."""
+        event.stop()
+        origin = getattr(self, "_find_origin", self.view.cursor_offset)
+        found = find_first(self.text, event.value, origin)
+        self.view.selecting = False
+        if found is None:
+            self.view.set_matches([])
+            self.view.move_to(origin)
+            return
+        self.view.set_matches([found])
+        self.view.move_to(found[0], center=True)
+
+    @on(Input.Submitted, "#find")
+    def _find_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._close_find()
+
+    def _close_find(self) -> None:
+        """Close the find bar, leaving the cursor on the match, and mark every match."""
+        bar = self.query_one("#find", FindBar)
+        bar.remove_class("-open")
+        self.view.focus()
+        query = bar.value
+        if not query.strip():
+            return
+        origin = getattr(self, "_find_origin", self.view.cursor_offset)
+        self.matches = Matches(self.text, query)
+        self.view.set_matches(self.matches.spans)
+        if not len(self.matches):
+            self.match_index = None
+            self.notify(f"“{excerpt(query, 40)}” is not in the article", severity="warning",
+                        timeout=3)
+            self._update_status()
+            return
+        self._go_to_match(self.matches.from_(origin), wrapped_if_before=origin)
+
+    def _go_to_match(self, index: int | None, wrapped_if_before: int | None = None,
+                     wrapped_if_after: int | None = None) -> None:
+        if index is None or self.matches is None:
+            return
+        start, _ = self.matches.spans[index]
+        if wrapped_if_before is not None and start < wrapped_if_before:
+            self.notify("Search went past the end and started again at the top", timeout=2)
+        if wrapped_if_after is not None and start > wrapped_if_after:
+            self.notify("Search went past the top and started again at the end", timeout=2)
+        self.match_index = index
+        view = self.view
+        if not view.has_matches:
+            view.set_matches(self.matches.spans)
+        view.selecting = False
+        view.move_to(start, center=True)
+        self._update_status()
+
+    def _require_matches(self) -> bool:
+        if self.matches is None or not len(self.matches):
+            self.notify(f"Nothing to look for yet: press {self.key_for('find')} to find text",
+                        timeout=3)
+            return False
+        return True
+
+    def action_find_next(self) -> None:
+        """Go to the next match, past the end to the top."""
+        if self._require_matches():
+            cursor = self.view.cursor_offset
+            self._go_to_match(self.matches.after(cursor), wrapped_if_before=cursor + 1)
+
+    def action_find_previous(self) -> None:
+        """Go to the previous match, past the top to the end."""
+        if self._require_matches():
+            cursor = self.view.cursor_offset
+            self._go_to_match(self.matches.before(cursor), wrapped_if_after=cursor - 1)
+
+    # --- tagging, editing, deleting, undoing
+
+    def _span_to_tag(self) -> Span | None:
+        """The selection snapped to words, or the match under the cursor, or None."""
+        span = self.view.snapped_selection()
+        if span is not None:
+            return span
+        cursor = self.view.cursor_offset
+        if self.matches is not None and self.match_index is not None and len(self.matches):
+            start, end = self.matches.spans[self.match_index]
+            if start == cursor:
+                return snap_to_words(self.text, start, end)
+        return None
+
+    def _tag(self, kind: str) -> None:
+        span = self._span_to_tag()
+        if span is None:
+            self.notify(
+                f"Select the words first: {self.key_for('select-mode')} starts a selection, "
+                f"{self.key_for('select-sentence')} takes the sentence, "
+                f"{self.key_for('select-quotation')} the quotation",
+                severity="warning", timeout=4)
+            return
+        self._open_form(span, FormValues(kind=kind), editing=None)
+
+    def action_tag_claim(self) -> None:
+        """Open the form for a claim on the selection."""
+        self._tag("claim")
+
+    def action_tag_quote(self) -> None:
+        """Open the form for a quote on the selection."""
+        self._tag("quote")
+
+    def action_edit_annotation(self) -> None:
+        """Open the form on the annotation under the cursor."""
+        annotation = self.view.current_annotation
+        if annotation is None:
+            self.notify("No annotation under the cursor", timeout=2)
+            return
+        self._open_form((annotation["start"], annotation["end"]),
+                        FormValues.from_annotation(annotation), editing=annotation)
+
+    def _open_form(self, span: Span, values: FormValues, editing: dict | None) -> None:
+        if self.form is not None:
+            if self.form.changed:
+                # Never drop what was typed: finish or cancel that annotation first.
+                self.notify("Save or cancel the annotation you are writing first",
+                            severity="warning", timeout=3)
+                self.form.focus_field("source")
+                return
+            self.form.remove()
+        start, end = span
+        self.view.selecting = False
+        self.view.select_span(start, end)
+        self._form_span = span
+        hints = source_hints(self.text, start, end, self.bounds)
+        form = AnnotationForm(span_text=self.text[start:end], values=values, editing=editing,
+                              hints=hints, db=self.app.db)
+        self._form = form
+        self.query_one("#side-pane").mount(form)
+        self._update_side_title()
+
+    def _close_form(self) -> None:
+        if self._form is not None:
+            self._form.remove()
+            self._form = None
+        self.view.focus()
+        self._update_side_title()
+
+    @on(AnnotationForm.Cancelled)
+    def _form_cancelled(self) -> None:
+        self._close_form()
+
+    @on(AnnotationForm.Submitted)
+    def _form_submitted(self, event: AnnotationForm.Submitted) -> None:
+        form = event.form
+        fields = event.values.as_fields()
+        db = self.app.db
+        try:
+            if form.editing is not None:
+                saved = store_annotations.edit_annotation(db, form.editing["id"], **fields)
+                done = f"Saved your changes to the {saved['kind']}"
+            else:
+                start, end = self._form_span
+                saved = store_annotations.add_annotation(db, self.article_id, start=start,
+                                                         end=end, **fields)
+                done = f"Saved the {saved['kind']}"
+        except ValidationError as error:
+            if error.field in FIELDS:
+                form.mark_invalid({error.field: str(error)})
+                form.focus_field(error.field)
+            else:
+                self.notify(str(error), title="Not saved", severity="error")
+            return
+        except MarginError as error:
+            self.notify(str(error), title="Not saved", severity="error")
+            return
+        self._close_form()
+        self.view.clear_selection()
+        self.reload_annotations()
+        self.view.move_to(saved["start"])
+        self.notify(f"{done} “{excerpt(saved['exact'], 50)}”", timeout=3)
+
+    def action_delete_annotation(self) -> None:
+        """Delete the annotation under the cursor (u brings it back)."""
+        annotation = self.view.current_annotation
+        if annotation is None:
+            self.notify("No annotation under the cursor", timeout=2)
+            return
+        try:
+            store_annotations.delete_annotation(self.app.db, annotation["id"])
+        except MarginError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.reload_annotations()
+        self.notify(f"Deleted the {annotation['kind']} “{excerpt(annotation['exact'], 50)}”. "
+                    f"Press {self.key_for('undo')} to undo.", timeout=5)
+
+    def action_undo(self) -> None:
+        """Undo the latest create, edit or delete in this article, also from an earlier run."""
+        try:
+            result = store_annotations.undo(self.app.db, self.article_id)
+        except MarginError as error:
+            self.notify(str(error), severity="error")
+            return
+        if result is None:
+            self.notify("Nothing to undo in this article", timeout=2)
+            return
+        annotation = result["annotation"]
+        what = f"{annotation['kind']} “{excerpt(annotation['exact'], 40)}”"
+        message = {
+            "create": f"Undid adding the {what}",
+            "edit": f"Undid the last change to the {what}",
+            "delete": f"Restored the {what}",
+            "restore": f"Deleted the {what} again",
+        }.get(result["action"], f"Undid the last change to the {what}")
+        self.reload_annotations()
+        if not annotation.get("deleted_at"):
+            self.view.selecting = False
+            self.view.move_to(annotation["start"], center=True)
+        self.notify(message, timeout=4)
+
+    def _stored_current(self) -> dict | None:
+        """The annotation under the cursor as stored, every column (the view keeps fewer)."""
+        current = self.view.current_annotation
+        return store_annotations.get_annotation(self.app.db, current["id"]) if current else None
+
+    def action_copy_citation(self) -> None:
+        """Copy the citation of the annotation under the cursor."""
+        copy_citation(self.app, self._stored_current())
+
+    def action_copy_citation_as(self) -> None:
+        """Copy the citation of the annotation under the cursor in a chosen style."""
+        copy_citation_as(self.app, self._stored_current())
+
+
+def article_header(article: dict) -> Text:
+    """Title, then authors, outlet and date: literal text, never markup."""
+    header = Text(article.get("title") or "Untitled", style="bold")
+    details = []
+    if article.get("authors"):
+        details.append(", ".join(article["authors"]))
+    if article.get("outlet"):
+        details.append(article["outlet"])
+    if article.get("published"):
+        details.append(format_published(article["published"]))
+    if details:
+        header.append("\n")
+        header.append(" · ".join(details), style="dim")
+    return header
+
+
+def format_published(value: str) -> str:
+    """A stored ISO 8601 date as a reader expects it: ``7 September 2025, 17:21``."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    day = f"{moment.day} {moment:%B %Y}"
+    return day if len(value) <= 10 else f"{day}, {moment:%H:%M}"
