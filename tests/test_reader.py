@@ -699,3 +699,18 @@ async def test_reader_keys_follow_the_users_keymap(library):
         form = screen.query_one(AnnotationForm)
         assert form.span_text == RECRUITMENT
         assert form.query_one(KindToggle).value == "quote"
+
+
+def test_offsets_and_locations_agree_with_textuals_document(library):
+    """The reader's line index turns offsets into the rows and columns the text area shows."""
+    from textual.document._document import Document
+
+    from store.spans import LineIndex
+
+    _, article = library
+    text = article["text"] + "\n\nA last line\u2028after a line separator."
+    document, index = Document(text), LineIndex(text)
+    for offset in range(0, len(text) + 1, 7):
+        location = document.get_location_from_index(offset)
+        assert index.location(offset) == location
+        assert index.offset(location) == document.get_index_from_location(location)
