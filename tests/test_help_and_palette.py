@@ -104,4 +104,9 @@ async def test_choosing_an_action_in_the_palette_runs_it(make_app):
 
 
 def test_help_snapshot(make_app, snap_compare):
-    assert snap_compare(make_app(), press=["question_mark"], terminal_size=SIZE)
+    async def open_help(pilot):
+        await pilot.press("question_mark")
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), run_before=open_help, terminal_size=SIZE)
