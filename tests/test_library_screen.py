@@ -254,6 +254,14 @@ async def test_opening_an_article_from_the_command_line_starts_on_the_reader(
         assert listed_ids(app) == [kursk["id"]]
 
 
+async def test_an_article_that_cannot_be_opened_from_the_command_line_leaves_the_library(
+        make_app):
+    app = make_app(open_article="no-such-article")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
 async def test_a_users_key_replaces_the_default_in_the_running_app(make_app):
     app = make_app(keymap={"import-article": "i", "help": "f1"})
     async with app.run_test(size=SIZE) as pilot:

@@ -19,10 +19,13 @@ SAMPLE_LANGUAGE = "en"
 def import_sample_if_empty(db: sqlite_utils.Database) -> dict | None:
     """Import the sample into an empty database; return it, or None if there were articles."""
     from store.articles import add_article, count_articles
-    from store.ingest import apply_overrides, read_source
 
     if count_articles(db):
         return None
+    # Imported only now: loading the importers (their patterns compile on import) takes tens
+    # of milliseconds of start-up, and a database that has articles never needs them here.
+    from store.ingest import apply_overrides, read_source
+
     resource = importlib.resources.files(__name__) / SAMPLE_FILE
     with importlib.resources.as_file(resource) as path:
         draft = read_source(str(path))
