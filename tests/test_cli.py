@@ -433,3 +433,17 @@ def test_export_to_an_unwritable_place_is_refused(quoted_db, tmp_path):
     db, _, _ = quoted_db
     assert_refused(margin("export", "-o", str(tmp_path / "no" / "such" / "dir" / "x.json"), db=db),
                    "cannot write")
+
+
+@pytest.mark.parametrize("content, words", [
+    ('tag-qoute = "Q"\n', ["line 1", "tag-qoute", "tag-quote"]),
+    ('[reader]\ntag-quote = "c"\n', ["line 2", "c"]),
+    ("tag-quote = 5\n", ["line 1", "string"]),
+    ('tag-quote = "ctrl+nokey"\n', ["line 1", "ctrl+nokey"]),
+])
+def test_a_bad_user_keymap_stops_margin_before_any_screen(db, tmp_path, content, words):
+    keys = tmp_path / "keybindings.toml"
+    keys.write_text(content)
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db), "--keys", str(keys)],
+                            capture_output=True, timeout=60)
+    assert_refused(result, "keybindings.toml", *words)

@@ -105,13 +105,14 @@ def main(ctx: click.Context, db_path: Path | None, keys_path: Path | None) -> No
 
 
 def _run_tui(context: Context, article_id: str | None) -> None:
+    from tui.keymap import load_user_keymap
+
+    # A bad keymap or database is reported before anything else, and before the screen opens.
+    keymap = load_user_keymap(context.keys_path)
+    context.db
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise MarginError("the reader needs a terminal",
                           "run margin in a terminal, or use a command such as 'margin articles'")
-    from tui.keymap import load_user_keymap
-
-    keymap = load_user_keymap(context.keys_path)
-    context.db  # open (and migrate) first, so a bad --db is reported before the screen opens
     from tui.app import run
 
     run(context.db_path, keymap, open_article=article_id)
