@@ -714,3 +714,17 @@ def test_offsets_and_locations_agree_with_textuals_document(library):
         location = document.get_location_from_index(offset)
         assert index.location(offset) == location
         assert index.offset(location) == document.get_index_from_location(location)
+
+
+
+
+async def test_a_notification_quoting_typed_markup_shows_it_as_typed(library):
+    app = margin_app(library)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        screen, _ = await opened(pilot)
+        # Notifications quote what people typed and what articles say, as this one does.
+        screen.notify("“[bold red]x[/] [link=file:///etc/passwd]y” is not in the article")
+        await pilot.pause(0.3)
+        shown = shown_text(app)
+        assert "[bold red]x[/]" in shown
+        assert "[link=file:///etc/passwd]y" in shown

@@ -7,6 +7,7 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from store.db import open_db
@@ -34,6 +35,12 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         *(binding for binding in App.BINDINGS if getattr(binding, "action", None) == "help_quit"),
     ]
     COMMANDS = {ActionsProvider}
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is shown literally: they quote article text, titles and paths,
+        and a ``[link=…]`` or ``[bold]`` in those must never be interpreted."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def __init__(self, db_path: Path, keymap: dict[str, str] | None = None,
                  open_article: str | None = None) -> None:
