@@ -25,7 +25,7 @@ from store.spans import (Boundaries, Matches, find_first, next_word_start, previ
 from tui.copying import copy_citation, copy_citation_as
 from tui.keymap import bindings, default_actions, display_keys
 from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
-from tui.widgets.annotation_list import AnnotationList, excerpt
+from tui.widgets.annotation_list import AnnotationList, excerpt, undo_message
 from tui.widgets.article_view import ArticleView
 
 Span = tuple[int, int]
@@ -583,13 +583,7 @@ class ReaderScreen(Screen[None]):
             self.notify("Nothing to undo in this article", timeout=2)
             return
         annotation = result["annotation"]
-        what = f"{annotation['kind']} “{excerpt(annotation['exact'], 40)}”"
-        message = {
-            "create": f"Undid adding the {what}",
-            "edit": f"Undid the last change to the {what}",
-            "delete": f"Restored the {what}",
-            "restore": f"Deleted the {what} again",
-        }.get(result["action"], f"Undid the last change to the {what}")
+        message = undo_message(result)
         self.reload_annotations()
         if not annotation.get("deleted_at"):
             self.view.selecting = False

@@ -36,6 +36,7 @@ from store.errors import MarginError, ValidationError
 from store.query import SYNTAX, parse_filter
 from tui.copying import copy_citation, copy_citation_as
 from tui.keymap import bindings, default_actions, display_keys
+from tui.widgets.annotation_list import excerpt, undo_message
 from tui.widgets.annotation_table import AnnotationTable, Column
 
 PAGE = 100
@@ -571,12 +572,7 @@ class ReviewScreen(Screen[None]):
             self.notify("Nothing to undo", timeout=2)
             return
         annotation = result["annotation"]
-        what = f"{annotation['kind']} “{_short(annotation['exact'])}”"
-        message = {
-            "create": f"Undid adding the {what}",
-            "delete": f"Restored the {what}",
-            "restore": f"Deleted the {what} again",
-        }.get(result["action"], f"Undid the last change to the {what}")
+        message = undo_message(result, 50)
         self._reload(keep=annotation["id"], rows=max(PAGE, len(self._rows)))
         self.notify(message, timeout=4, markup=False)
 
@@ -635,5 +631,4 @@ class EditAnnotationScreen(ModalScreen[dict | None]):
 
 
 def _short(text: str, length: int = 50) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
+    return excerpt(text, length)

@@ -27,6 +27,17 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
 
 
+def undo_message(result: dict, length: int = 40) -> str:
+    """What a person is told after ``store.annotations.undo`` reversed ``result["action"]``."""
+    annotation = result["annotation"]
+    what = f"{annotation['kind']} “{excerpt(annotation['exact'], length)}”"
+    return {
+        "create": f"Undid adding the {what}",
+        "delete": f"Restored the {what}",
+        "restore": f"Deleted the {what} again",
+    }.get(result["action"], f"Undid the last change to the {what}")
+
+
 def annotation_heading(annotation: dict, describe=None, kind_style: Style | str = "bold") -> Text:
     """Kind, source, confidence and grade of one annotation, as literal text."""
     heading = Text()
