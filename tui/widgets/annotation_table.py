@@ -89,31 +89,25 @@ class AnnotationTable(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        """Something happened to one row: which table, its position and its key."""
+
+        def __init__(self, table: AnnotationTable, row: int, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+            self.key = key
+
+        @property
+        def control(self) -> AnnotationTable:
+            return self.table
+
+    # Siblings rather than one subclassing the other, so a handler of one never gets the other.
+    class RowHighlighted(_RowMessage):
         """The cursor moved to another row."""
 
-        def __init__(self, table: AnnotationTable, row: int, key: str | None) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-            self.key = key
-
-        @property
-        def control(self) -> AnnotationTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """The row under the cursor was clicked again."""
-
-        def __init__(self, table: AnnotationTable, row: int, key: str | None) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
-            self.key = key
-
-        @property
-        def control(self) -> AnnotationTable:
-            return self.table
 
     class HeaderSelected(Message):
         """A column's header was clicked."""
