@@ -447,3 +447,9 @@ def test_a_bad_user_keymap_stops_margin_before_any_screen(db, tmp_path, content,
     result = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db), "--keys", str(keys)],
                             capture_output=True, timeout=60)
     assert_refused(result, "keybindings.toml", *words)
+
+
+def test_open_without_a_terminal_is_refused_before_importing_anything(db):
+    result = margin("open", str(KURSK), db=db)
+    assert_refused(result, "terminal")
+    assert json.loads(margin("articles", "--json", db=db).stdout) == []

@@ -101,18 +101,25 @@ def main(ctx: click.Context, db_path: Path | None, keys_path: Path | None) -> No
     """
     ctx.obj = Context(db_path or default_db_path(), keys_path)
     if ctx.invoked_subcommand is None:
-        _run_tui(ctx.obj, None)
+        _run_tui(ctx.obj, _ready_for_tui(ctx.obj), None)
 
 
-def _run_tui(context: Context, article_id: str | None) -> None:
+def _ready_for_tui(context: Context) -> dict[str, str]:
+    """Check all that could stop the TUI, before anything is written; returns the user's keys.
+
+    A bad keymap or database is reported first, then a missing terminal.
+    """
     from tui.keymap import load_user_keymap
 
-    # A bad keymap or database is reported before anything else, and before the screen opens.
     keymap = load_user_keymap(context.keys_path)
     context.db
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise MarginError("the reader needs a terminal",
                           "run margin in a terminal, or use a command such as 'margin articles'")
+    return keymap
+
+
+def _run_tui(context: Context, keymap: dict[str, str], article_id: str | None) -> None:
     from tui.app import run
 
     run(context.db_path, keymap, open_article=article_id)
@@ -149,8 +156,9 @@ def open_command(context: Context, source: str, **overrides: str | None) -> None
     """Import SOURCE if it is new (a file, URL, or - for stdin), then read it."""
     from store.articles import add_article
 
+    keymap = _ready_for_tui(context)
     article, _ = add_article(context.db, _read(source, overrides))
-    _run_tui(context, article["id"])
+    _run_tui(context, keymap, article["id"])
 
 
 @main.command("import")
