@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from textual import events
@@ -49,20 +50,55 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         self.key_overrides: dict[str, str] = dict(keymap or {})
         self.open_article = open_article
         self.db = open_db(self.db_path)
+        self._open_error: MarginError | None = None
+
+    def run(self, *args, **kwargs):
+        """Run the app, its start-up objects frozen out of the garbage collector's sight.
+
+        Everything imported and built before the first frame lives as long as the app, yet
+        each full collection would walk it all again: about 30 ms of the reader's first paint
+        (bench/tui.py). Frozen, the collector looks only at what the app makes afterwards.
+        """
+        gc.freeze()
+        return super().run(*args, **kwargs)
 
     @property
     def actions(self) -> dict[str, Action]:
         """Every action with the keys in force (defaults and the user's overrides)."""
         return effective_actions(self.key_overrides)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The reader, when margin was asked to open an article; else a blank first screen
+        for the library to go on.
+
+        Opening an article directly shows the reader alone, as the first screen: the library
+        is built only when the user goes there (``action_library``), and no screen is built
+        under the reader where nobody sees it.
+        """
+        if self.open_article:
+            from store.articles import get_article
+            from tui.screens.reader import ReaderScreen
+
+            try:
+                article = get_article(self.db, self.open_article)
+            except MarginError as error:
+                self._open_error = error
+            else:
+                return ReaderScreen(article["id"])
+        return super().get_default_screen()
+
+    def on_load(self) -> None:
         if self.key_overrides:
             self.set_keymap(self.key_overrides)
+
+    def on_mount(self) -> None:
+        if self._open_error is not None:
+            self.notify(str(self._open_error), title="Cannot open the article",
+                        severity="error")
+        if self.open_article and self._open_error is None:
+            return
         self._import_sample()
-        # Opening an article directly shows the reader alone: the library is built only when
-        # the user goes there (``action_library``), not under the reader where nobody sees it.
-        if not (self.open_article and self.open_reader(self.open_article)):
-            self.push_screen(LibraryScreen())
+        self.push_screen(LibraryScreen())
 
     def on_unmount(self) -> None:
         self.db.conn.close()
@@ -114,8 +150,8 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
     def action_library(self) -> None:
         """Go back to the library, closing the screens above it."""
         if not self._pop_to(LibraryScreen):
-            # Started on an article: close everything above the default screen, then build
-            # the library for the first time.
+            # Started on an article: close everything above the first screen (that reader,
+            # which Textual cannot replace), then build the library for the first time.
             while len(self.screen_stack) > 1:
                 self.pop_screen()
             self.push_screen(LibraryScreen())
