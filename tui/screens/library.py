@@ -9,12 +9,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, LoadingIndicator, Static
+from textual.widgets import DataTable, Input, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
 from store.articles import list_articles
 from store.errors import MarginError
 from tui.keymap import bindings, display_keys
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.title_bar import TitleBar
 
 # (key, label, width); the title takes whatever width the others leave.
 COLUMNS = (("title", "Title", None), ("outlet", "Outlet", 24), ("date", "Date", 10),
@@ -53,6 +55,7 @@ class LibraryScreen(Screen[None]):
     """Lists the articles in the database; the first screen margin shows."""
 
     CSS_PATH = "library.tcss"
+    SUB_TITLE = "Library"
     BINDINGS = bindings("library")
 
     def __init__(self) -> None:
@@ -60,7 +63,7 @@ class LibraryScreen(Screen[None]):
         self.search = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Prompt(placeholder="Filter by title, outlet or author", id="filter",
                      classes="prompt")
         yield Prompt(placeholder="Path or URL to import, then enter", id="import",
@@ -70,10 +73,9 @@ class LibraryScreen(Screen[None]):
         with Horizontal(id="progress"):
             yield LoadingIndicator()
             yield Static(id="progress-label")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sub_title = "Library"
         self._add_columns()
         self.reload()
         self.table.focus()

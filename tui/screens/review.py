@@ -28,7 +28,7 @@ from textual.screen import ModalScreen, Screen
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Input, Static
 
 from store import annotations as store_annotations
 from store import confidence as confidence_terms
@@ -38,6 +38,8 @@ from tui.copying import copy_citation, copy_citation_as
 from tui.keymap import bindings, default_actions, display_keys
 from tui.widgets.annotation_list import excerpt, undo_message
 from tui.widgets.annotation_table import AnnotationTable, Column
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.title_bar import TitleBar
 
 PAGE = 100
 """Rows fetched at a time."""
@@ -172,6 +174,7 @@ class ReviewScreen(Screen[None]):
     """Every annotation across articles: filter, sort, open, edit, delete, restore, cite."""
 
     CSS_PATH = "review.tcss"
+    SUB_TITLE = "Review"
     BINDINGS = bindings("review")
     DEBOUNCE = 0.15
     """Seconds of quiet typing before the filter runs."""
@@ -201,7 +204,7 @@ class ReviewScreen(Screen[None]):
     # --- layout
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield FilterLine(placeholder=f"Filter: {SYNTAX}", id="filter")
         yield Static(id="filter-error")
         yield AnnotationTable([Column(key, self._header(label, ordering), width)
@@ -209,10 +212,9 @@ class ReviewScreen(Screen[None]):
                               cells=row_cells, id="annotations")
         yield Static(id="review-empty")
         yield StatusLine(id="review-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sub_title = "Review"
         path = getattr(self.app, "db_path", None)
         self.pages = QueryThread(path, self.app.db, "margin-review-pages")
         self.counts = QueryThread(path, self.app.db, "margin-review-counts")
