@@ -15,9 +15,11 @@ soft-wrapped ``TextArea`` holding the same text. Targets:
 
 Both apps run headless at 120×36; every frame is also turned into the bytes a terminal would be
 sent, since a headless app skips that step and a real one does not. First paint is timed from
-``App.run()``; the rows "for information" add the figure with imports counted, and the reader
-screen alone (without the library margin opens first), to show where the time goes. A key's
-time ends with the frame that shows the cursor moved (the status line is in the same frame).
+``App.run()`` to the first frame that shows the article; the bottom row's key hints follow one
+frame later, as with Textual's own footer, and the row "everything drawn" times that frame.
+The other rows "for information" add the figure with imports counted, and the reader screen
+pushed by an app that does nothing else, to show where the time goes. A key's time ends with
+the frame that shows the cursor moved (the status line is in the same frame).
 """
 
 from __future__ import annotations
@@ -118,6 +120,8 @@ def child(app_kind: str, fixture: dict, keys: int) -> dict:
 
         def showing(screen) -> bool:
             return bool(screen.query(TextArea)) and screen.query_one(TextArea).size.height > 0
+
+        complete = showing
     else:
         sys.path.insert(0, str(ROOT))
         from tui.screens.reader import ReaderScreen
@@ -139,6 +143,12 @@ def child(app_kind: str, fixture: dict, keys: int) -> dict:
         def showing(screen) -> bool:
             return isinstance(screen, ReaderScreen) and screen.view.size.height > 0
 
+        def complete(screen) -> bool:
+            from tui.widgets.key_bar import KeyBar
+
+            bars = list(screen.query(KeyBar)) if isinstance(screen, ReaderScreen) else []
+            return showing(screen) and all(bar.showing_keys for bar in bars)
+
     result: dict = {}
     painted = asyncio.Event()
     display = app._display
@@ -148,16 +158,18 @@ def child(app_kind: str, fixture: dict, keys: int) -> dict:
         if renderable is None or not hasattr(renderable, "render_segments"):
             return
         renderable.render_segments(app.console)  # the bytes a real terminal would get
+        now = time.perf_counter()
         if "first_paint" not in result and showing(screen):
-            now = time.perf_counter()
             result["first_paint"] = now - running
             result["first_paint_with_imports"] = now - started
+        if "first_paint" in result and "all_drawn" not in result and complete(screen):
+            result["all_drawn"] = now - running
         painted.set()
 
     app._display = timed_display
 
     async def drive(pilot) -> None:
-        while "first_paint" not in result:
+        while "first_paint" not in result or "all_drawn" not in result:
             await asyncio.sleep(0.001)
         await pilot.pause()
         if keys:
@@ -253,11 +265,13 @@ def main() -> None:
             notes.append((label, f"{ours:.0f} {unit}", f"{bare:.0f} {unit}",
                           f"{ours / bare:.2f}×", "", "(for information)"))
 
-        fields = ["first_paint", "first_paint_with_imports", "maxrss_kb"]
+        fields = ["first_paint", "all_drawn", "first_paint_with_imports", "maxrss_kb"]
         real = medians("real", fields)
         target("first paint", real["margin"]["first_paint"] * 1000,
                real["bare"]["first_paint"] * 1000, "ms")
-        note("first paint, reader screen alone", real["reader"]["first_paint"] * 1000,
+        note("first paint, everything drawn", real["margin"]["all_drawn"] * 1000,
+             real["bare"]["first_paint"] * 1000, "ms")
+        note("first paint, reader pushed by a bare app", real["reader"]["first_paint"] * 1000,
              real["bare"]["first_paint"] * 1000, "ms")
         note("first paint, counting imports", real["margin"]["first_paint_with_imports"] * 1000,
              real["bare"]["first_paint_with_imports"] * 1000, "ms")

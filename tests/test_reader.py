@@ -127,7 +127,7 @@ async def test_the_reader_shows_the_header_the_article_and_an_empty_side_pane(li
         assert "Olga Katsimon · 7 September 2025, 17:21" in text
         assert "A concert. Photo: The Korea Herald" in text
         assert "Nothing annotated yet" in text
-        article_width = screen.query_one("#article-pane").size.width
+        article_width = screen.query_one("#article").size.width
         assert 0.6 < article_width / SIZE[0] < 0.72
         assert view.soft_wrap and view.read_only and view.has_focus
 

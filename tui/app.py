@@ -24,11 +24,12 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
     """margin's terminal interface; screens reach the database as ``self.app.db``."""
 
     TITLE = "margin"
-    # Each screen keeps its own CSS beside it (its CSS_PATH), but the app reads them all at the
-    # start: a stylesheet first met when its screen is pushed makes Textual parse every rule
-    # again, all widgets' defaults included: about 25 ms of opening an article (bench/tui.py).
-    CSS_PATH = ["app.tcss", "screens/library.tcss", "screens/reader.tcss",
-                "screens/review.tcss", "screens/help.tcss"]
+    # Each screen keeps its own CSS beside it (its CSS_PATH), but the app reads them itself: a
+    # stylesheet first met when its screen is pushed makes Textual parse every rule again, all
+    # widgets' defaults included (about 25 ms). The screens margin opens on are read at the
+    # start; the others once the first screen is painted (``_read_later_styles``).
+    CSS_PATH = ["app.tcss", "screens/library.tcss", "screens/reader.tcss"]
+    LATER_CSS_PATH = ["screens/review.tcss", "screens/help.tcss"]
     # Textual's own quit binding has no id, so a user could not move it; ours comes from the
     # registry instead. Only the hint that ctrl+c does not quit is kept from Textual.
     BINDINGS = [
@@ -92,6 +93,7 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
             self.set_keymap(self.key_overrides)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._read_later_styles)
         if self._open_error is not None:
             self.notify(str(self._open_error), title="Cannot open the article",
                         severity="error")
@@ -102,6 +104,17 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
 
     def on_unmount(self) -> None:
         self.db.conn.close()
+
+    def _read_later_styles(self) -> None:
+        """Read the stylesheets of the screens margin does not open on, so that pushing one
+        later finds its rules ready; only these new files are parsed."""
+        folder = Path(__file__).parent
+        for name in self.LATER_CSS_PATH:
+            path = folder / name
+            if not self.stylesheet.has_source(str(path)):
+                self.stylesheet.read(path)
+        # Their rules name only screens not yet built, so no widget needs styling again.
+        self.stylesheet.parse()
 
     def _import_sample(self) -> None:
         """Give a new user something to annotate: the bundled article, into an empty database."""

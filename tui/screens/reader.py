@@ -12,9 +12,9 @@ from datetime import datetime
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Input, Static
 
 from store import annotations as store_annotations
 from store import confidence as confidence_terms
@@ -27,6 +27,8 @@ from tui.keymap import bindings, default_actions, display_keys
 from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
 from tui.widgets.annotation_list import AnnotationList, excerpt, undo_message
 from tui.widgets.article_view import ArticleView
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.title_bar import TitleBar
 
 Span = tuple[int, int]
 
@@ -43,6 +45,7 @@ class ReaderScreen(Screen[None]):
     """
 
     CSS_PATH = "reader.tcss"
+    SUB_TITLE = "Reader"
     BINDINGS = bindings("reader")
     _READER_ACTIONS = frozenset(binding.action for binding in BINDINGS)
 
@@ -62,22 +65,22 @@ class ReaderScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         self.article = get_article(self.app.db, self.article_id)
         self.article_id = self.article["id"]
-        yield Header()
-        with Horizontal(id="reader-body"):
-            with Vertical(id="article-pane"):
-                yield Static(article_header(self.article), id="article-header")
-                yield ArticleView(self.article["text"], id="article")
-                yield FindBar(placeholder="Find in the article, then enter", id="find",
-                              compact=True)
-                yield Static(id="reader-status")
-            with Vertical(id="side-pane"):
-                yield Static(id="side-title")
-                yield AnnotationList(describe=confidence_terms.describe, id="annotations")
-                yield Static(id="side-empty")
-        yield Footer()
+        # The bars and the side pane take their edges of the screen in this order (CSS
+        # ``split``); the article's header, text and status line fill what is left. No
+        # container holds them: each would be one more full-height widget to style and draw
+        # before the article shows (bench/tui.py, first paint).
+        yield TitleBar()
+        yield KeyBar()
+        with Vertical(id="side-pane"):
+            yield Static(id="side-title")
+            yield AnnotationList(describe=confidence_terms.describe, id="annotations")
+            yield Static(id="side-empty")
+        yield Static(article_header(self.article), id="article-header")
+        yield ArticleView(self.article["text"], id="article")
+        # The find bar is mounted when first wanted (``action_find``).
+        yield Static(id="reader-status")
 
     def on_mount(self) -> None:
-        self.sub_title = "Reader"
         self.reload_annotations()
         view = self.view
         view.focus()
@@ -373,7 +376,14 @@ class ReaderScreen(Screen[None]):
 
     def action_find(self) -> None:
         """Open the find bar; matches are sought from the cursor as you type."""
-        bar = self.query_one("#find", FindBar)
+        bars = self.query("#find").results(FindBar)
+        bar = next(bars, None)
+        if bar is None:
+            # Built on first use: most readings never search, and every widget the reader
+            # builds before its first paint delays the article (bench/tui.py).
+            bar = FindBar(placeholder="Find in the article, then enter", id="find",
+                          compact=True)
+            self.mount(bar, after="#article")
         self._find_origin = self.view.cursor_offset
         bar.add_class("-open")
         with bar.prevent(Input.Changed):

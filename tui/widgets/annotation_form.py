@@ -9,6 +9,7 @@ span and from the sources already known; a known source's role is filled in for 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from rich.text import Text
@@ -216,6 +217,10 @@ class FormInput(Input):
 class AnnotationForm(Vertical):
     """The form for a new annotation of a span, or for editing a saved one."""
 
+    # Its rules live in annotation_form.tcss beside this module; as default CSS they are read
+    # when the first form is mounted, not before the reader's first paint.
+    DEFAULT_CSS = (Path(__file__).with_name("annotation_form.tcss")
+                   .read_text(encoding="utf-8"))
     BINDINGS = bindings("form")
 
     class Submitted(Message):
