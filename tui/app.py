@@ -26,10 +26,11 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
     TITLE = "margin"
     # Each screen keeps its own CSS beside it (its CSS_PATH), but the app reads them itself: a
     # stylesheet first met when its screen is pushed makes Textual parse every rule again, all
-    # widgets' defaults included (about 25 ms). The screens margin opens on are read at the
-    # start; the others once the first screen is painted (``_read_later_styles``).
-    CSS_PATH = ["app.tcss", "screens/library.tcss", "screens/reader.tcss"]
-    LATER_CSS_PATH = ["screens/review.tcss", "screens/help.tcss"]
+    # widgets' defaults included (about 25 ms). The reader's is read at the start (Textual reads
+    # no stylesheet for a first screen); the others before the library opens, or once the
+    # reader is painted (``_read_styles``).
+    CSS_PATH = ["app.tcss", "screens/reader.tcss"]
+    LATER_CSS_PATH = ["screens/library.tcss", "screens/review.tcss", "screens/help.tcss"]
     # Textual's own quit binding has no id, so a user could not move it; ours comes from the
     # registry instead. Only the hint that ctrl+c does not quit is kept from Textual.
     BINDINGS = [
@@ -93,23 +94,26 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
             self.set_keymap(self.key_overrides)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._read_later_styles)
         if self._open_error is not None:
             self.notify(str(self._open_error), title="Cannot open the article",
                         severity="error")
         if self.open_article and self._open_error is None:
+            self.call_after_refresh(self._read_styles, self.LATER_CSS_PATH)
             return
+        self._read_styles(["screens/library.tcss"])
+        self.call_after_refresh(self._read_styles, self.LATER_CSS_PATH)
         self._import_sample()
         self.push_screen(LibraryScreen())
 
     def on_unmount(self) -> None:
         self.db.conn.close()
 
-    def _read_later_styles(self) -> None:
-        """Read the stylesheets of the screens margin does not open on, so that pushing one
-        later finds its rules ready; only these new files are parsed."""
+    def _read_styles(self, names: list[str]) -> None:
+        """Read screens' stylesheets (paths beside this module) before their screens are
+        pushed, so that pushing one finds its rules ready; only files new to the app are
+        parsed."""
         folder = Path(__file__).parent
-        for name in self.LATER_CSS_PATH:
+        for name in names:
             path = folder / name
             if not self.stylesheet.has_source(str(path)):
                 self.stylesheet.read(path)

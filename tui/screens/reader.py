@@ -73,11 +73,11 @@ class ReaderScreen(Screen[None]):
         yield KeyBar()
         with Vertical(id="side-pane"):
             yield Static(id="side-title")
-            yield AnnotationList(describe=confidence_terms.describe, id="annotations")
+            # The list of annotations is built when the article first has one (``_listing``).
             yield Static(id="side-empty")
         yield Static(article_header(self.article), id="article-header")
         yield ArticleView(self.article["text"], id="article")
-        # The find bar is mounted when first wanted (``action_find``).
+        # The find bar is mounted after the first paint (``_find_bar``).
         yield Static(id="reader-status")
 
     def on_mount(self) -> None:
@@ -91,6 +91,9 @@ class ReaderScreen(Screen[None]):
             view.select_span(start, end)
             self.call_after_refresh(view.scroll_cursor_visible, center=True)
         self._update_status()
+        # The find bar is hidden until wanted: built once the article is on screen, it costs
+        # the first paint nothing (every widget built before it delays the article).
+        self.call_after_refresh(self._find_bar)
         # pysbd takes a tenth of a second to load; do it once the article is on screen.
         self.set_timer(0.3, self._warm_sentences)
 
@@ -146,11 +149,24 @@ class ReaderScreen(Screen[None]):
         """Fetch this article's live annotations and redraw them."""
         self._annotations = list(self._fetch_annotations())
         self.view.set_annotations(self._annotations)
-        listing = self.query_one("#annotations", AnnotationList)
-        listing.show(self._annotations)
-        current = self.view.current_annotation
-        listing.point_at(current["id"] if current else None)
+        listing = self._listing(build=bool(self._annotations))
+        if listing is not None:
+            listing.show(self._annotations)
+            current = self.view.current_annotation
+            listing.point_at(current["id"] if current else None)
         self._update_side_title()
+
+    def _listing(self, build: bool = False) -> AnnotationList | None:
+        """The side pane's list of annotations; with ``build``, made if there is none yet.
+
+        An article with nothing annotated never needs it, and it is one more widget to build
+        before the article's first paint.
+        """
+        listing = next(self.query("#annotations").results(AnnotationList), None)
+        if listing is None and build:
+            listing = AnnotationList(describe=confidence_terms.describe, id="annotations")
+            self.query_one("#side-pane").mount(listing, after="#side-title")
+        return listing
 
     # What the reader keeps of each annotation: enough to draw, list and edit it.
     _KEPT = ("id", "kind", "start", "end", "exact", "source", "role", "via", "confidence",
@@ -191,13 +207,16 @@ class ReaderScreen(Screen[None]):
             f"{self.key_for('tag-claim')} for a claim or {self.key_for('tag-quote')} for a "
             "quote.", style="dim"))
         empty.display = not self._annotations and self.form is None
-        self.query_one("#annotations").display = bool(self._annotations) and self.form is None
+        listing = self._listing()
+        if listing is not None:
+            listing.display = bool(self._annotations) and self.form is None
 
     @on(ArticleView.CurrentAnnotationChanged)
     def _current_changed(self, event: ArticleView.CurrentAnnotationChanged) -> None:
         annotation = event.annotation
-        self.query_one("#annotations", AnnotationList).point_at(
-            annotation["id"] if annotation else None)
+        listing = self._listing()
+        if listing is not None:
+            listing.point_at(annotation["id"] if annotation else None)
 
     @on(AnnotationList.Chosen)
     def _annotation_chosen(self, event: AnnotationList.Chosen) -> None:
@@ -374,21 +393,25 @@ class ReaderScreen(Screen[None]):
 
     # --- finding
 
-    def action_find(self) -> None:
-        """Open the find bar; matches are sought from the cursor as you type."""
-        bars = self.query("#find").results(FindBar)
-        bar = next(bars, None)
+    def _find_bar(self) -> FindBar:
+        """The find bar, built after the first paint (``on_mount``) or, if asked sooner, now."""
+        bar = next(self.query("#find").results(FindBar), None)
         if bar is None:
-            # Built on first use: most readings never search, and every widget the reader
-            # builds before its first paint delays the article (bench/tui.py).
             bar = FindBar(placeholder="Find in the article, then enter", id="find",
                           compact=True)
             self.mount(bar, after="#article")
+        return bar
+
+    def action_find(self) -> None:
+        """Open the find bar; matches are sought from the cursor as you type."""
+        bar = self._find_bar()
         self._find_origin = self.view.cursor_offset
         bar.add_class("-open")
         with bar.prevent(Input.Changed):
             bar.value = self.matches.query if self.matches is not None else ""
-        bar.focus()
+        # At once, not after the keys already queued (as ``bar.focus()`` would): what is
+        # typed straight after the find key belongs in the bar.
+        self.set_focus(bar)
 
     @on(Input.Changed, "#find")
     def _find_typed(self, event: Input.Changed) -> None:
@@ -411,7 +434,7 @@ class ReaderScreen(Screen[None]):
 
     def _close_find(self) -> None:
         """Close the find bar, leaving the cursor on the match, and mark every match."""
-        bar = self.query_one("#find", FindBar)
+        bar = self._find_bar()
         bar.remove_class("-open")
         self.view.focus()
         query = bar.value
@@ -478,7 +501,7 @@ class ReaderScreen(Screen[None]):
                 return snap_to_words(self.text, start, end)
         return None
 
-    def _tag(self, kind: str) -> None:
+    async def _tag(self, kind: str) -> None:
         span = self._span_to_tag()
         if span is None:
             self.notify(
@@ -487,26 +510,26 @@ class ReaderScreen(Screen[None]):
                 f"{self.key_for('select-quotation')} the quotation",
                 severity="warning", timeout=4)
             return
-        self._open_form(span, FormValues(kind=kind), editing=None)
+        await self._open_form(span, FormValues(kind=kind), editing=None)
 
-    def action_tag_claim(self) -> None:
+    async def action_tag_claim(self) -> None:
         """Open the form for a claim on the selection."""
-        self._tag("claim")
+        await self._tag("claim")
 
-    def action_tag_quote(self) -> None:
+    async def action_tag_quote(self) -> None:
         """Open the form for a quote on the selection."""
-        self._tag("quote")
+        await self._tag("quote")
 
-    def action_edit_annotation(self) -> None:
+    async def action_edit_annotation(self) -> None:
         """Open the form on the annotation under the cursor."""
         annotation = self.view.current_annotation
         if annotation is None:
             self.notify("No annotation under the cursor", timeout=2)
             return
-        self._open_form((annotation["start"], annotation["end"]),
-                        FormValues.from_annotation(annotation), editing=annotation)
+        await self._open_form((annotation["start"], annotation["end"]),
+                              FormValues.from_annotation(annotation), editing=annotation)
 
-    def _open_form(self, span: Span, values: FormValues, editing: dict | None) -> None:
+    async def _open_form(self, span: Span, values: FormValues, editing: dict | None) -> None:
         if self.form is not None:
             if self.form.changed:
                 # Never drop what was typed: finish or cancel that annotation first.
@@ -523,8 +546,11 @@ class ReaderScreen(Screen[None]):
         form = AnnotationForm(span_text=self.text[start:end], values=values, editing=editing,
                               hints=hints, db=self.app.db)
         self._form = form
-        self.query_one("#side-pane").mount(form)
         self._update_side_title()
+        # Mounted and focused before this key's turn ends: what is typed straight after the
+        # tag key (the article view holds it meanwhile) goes to the source field.
+        await self.query_one("#side-pane").mount(form)
+        self.set_focus(form.input("source"))
 
     def _close_form(self) -> None:
         if self._form is not None:

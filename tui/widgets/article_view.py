@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.document._document import Document
 from textual.document._document_navigator import DocumentNavigator
 from textual.document._wrapped_document import WrappedDocument
@@ -358,6 +359,38 @@ class ArticleView(TextArea, inherit_bindings=False):
             self.post_message(self.CurrentAnnotationChanged(self, current))
 
     # --- drawing
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not None and focused is not self:
+            # Textual queues each key for the widget focused when the key arrives, so keys
+            # typed straight after one that moves the focus (``/`` to the find bar, ``q`` to
+            # the form) wait here. They belong where the focus went: pass them on, in order.
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        await super()._on_key(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not None and focused is not self:
+            # Queued here before a key moved the focus away (the find bar, the form): the key
+            # belongs where the focus went, in the order it was typed.
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        # A key's binding runs now, in this widget's turn, not once the key has bubbled up to
+        # the app, by which time the next keys typed may have been handled here: a binding
+        # that moves the focus (find, tag) must have moved it before they are.
+        active = self.screen.active_bindings.get(event.key)
+        if active is not None and active.enabled:
+            event.stop()
+            event.prevent_default()
+            await active.node.run_action(active.binding.action)
+            return
+        await super()._on_key(event)
 
     def notify_style_update(self) -> None:
         self._styles.clear()
