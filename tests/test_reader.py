@@ -689,6 +689,19 @@ async def test_choosing_an_annotation_in_the_list_moves_the_cursor_to_it(annotat
         assert view.cursor_offset == quote["start"] and view.has_focus
 
 
+async def test_tab_reaches_the_list_and_escape_goes_back_to_the_article(annotated):
+    path, article, claim, quote = annotated
+    app = reader_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await pilot.press("tab")
+        assert isinstance(app.focused, AnnotationList)
+        await pilot.press("escape")
+        assert app.focused is view
+        await pilot.press("right_square_bracket")
+        assert view.cursor_offset == claim["start"]
+
+
 async def test_reader_keys_follow_the_users_keymap(library):
     app = margin_app(library, keymap={"tag-quote": "Q", "select-quotation": "x"})
     async with app.run_test(size=SIZE) as pilot:
@@ -728,3 +741,52 @@ async def test_a_notification_quoting_typed_markup_shows_it_as_typed(library):
         shown = shown_text(app)
         assert "[bold red]x[/]" in shown
         assert "[link=file:///etc/passwd]y" in shown
+
+
+# --- Keys typed ahead ----------------------------------------------------------------------
+
+def type_ahead(view: ArticleView, *keys: str) -> None:
+    """Queue keys for the article all at once, as Textual does when they arrive faster than
+    the reader handles them (a quick hand, or tmux sending a line of keys)."""
+    named = {"space": " ", "slash": "/", "enter": "\r", "quotation_mark": '"'}
+    for key in keys:
+        view.post_message(events.Key(key, named.get(key, key if len(key) == 1 else None)))
+
+
+async def test_keys_typed_straight_after_the_find_key_go_into_the_find_bar(library):
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        type_ahead(view, "slash", *["space" if c == " " else c for c in "There are all"], "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert cursor_at(view, "There are all")
+        assert "match 1 of 1" in shown_text(app)
+
+
+async def test_keys_typed_straight_after_the_tag_key_go_into_the_source_field(library):
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await find(pilot, "Their main tasks")
+        type_ahead(view, "s", "q", *"Vadym")
+        await pilot.pause()
+        await pilot.pause()
+        form = screen.query_one(AnnotationForm)
+        assert form.input("source").value.startswith("Vadym")
+        assert app.focused is form.input("source")
+
+
+async def test_keys_typed_straight_after_leaving_the_reader_do_not_act_on_the_article(annotated):
+    path, article, claim, quote = annotated
+    app = margin_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await pilot.press("right_square_bracket")
+        assert view.current_annotation["id"] == claim["id"]
+        type_ahead(view, "r", "d", "d")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is not screen
+        live = store_annotations.list_annotations(app.db, article_id=article["id"])
+        assert {a["id"] for a in live} == {claim["id"], quote["id"]}

@@ -133,13 +133,14 @@ class ReaderScreen(Screen[None]):
     # --- which actions work now
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Reader keys work in the article; in the find bar only the one that closes it."""
+        """Reader keys work in the article; in the find bar and the list of annotations only
+        the one that leaves them."""
         if action not in self._READER_ACTIONS:
             return True
         if not hasattr(self, f"action_{action}"):
             return False  # a binding whose action another part of margin has yet to build
         focused = self.focused
-        if isinstance(focused, FindBar):
+        if isinstance(focused, (FindBar, AnnotationList)):
             return action == "clear_selection"
         return isinstance(focused, ArticleView)
 
@@ -358,9 +359,13 @@ class ReaderScreen(Screen[None]):
         self._update_status()
 
     def action_clear_selection(self) -> None:
-        """Close the find bar; else drop the selection; else stop marking matches."""
+        """Close the find bar; leave the list of annotations for the article; else drop the
+        selection; else stop marking matches."""
         if isinstance(self.focused, FindBar):
             self._close_find()
+            return
+        if isinstance(self.focused, AnnotationList):
+            self.view.focus()
             return
         view = self.view
         if view.selected_span is None and not view.selecting:

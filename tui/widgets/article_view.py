@@ -358,39 +358,30 @@ class ArticleView(TextArea, inherit_bindings=False):
             self._line_cache.clear()
             self.post_message(self.CurrentAnnotationChanged(self, current))
 
-    # --- drawing
+    # --- keys
 
     async def _on_key(self, event: events.Key) -> None:
-        focused = self.screen.focused
-        if focused is not None and focused is not self:
-            # Textual queues each key for the widget focused when the key arrives, so keys
-            # typed straight after one that moves the focus (``/`` to the find bar, ``q`` to
-            # the form) wait here. They belong where the focus went: pass them on, in order.
+        app = self.app
+        if app.screen is not self.screen or app.focused is not self:
+            # Queued here before a key moved the focus away (to the find bar, the form, or
+            # another screen): the key belongs where the focus went, in the order it was typed,
+            # and must not act on the article any more.
             event.stop()
             event.prevent_default()
-            focused.post_message(events.Key(event.key, event.character))
-            return
-        await super()._on_key(event)
-
-    async def _on_key(self, event: events.Key) -> None:
-        focused = self.screen.focused
-        if focused is not None and focused is not self:
-            # Queued here before a key moved the focus away (the find bar, the form): the key
-            # belongs where the focus went, in the order it was typed.
-            event.stop()
-            event.prevent_default()
-            focused.post_message(events.Key(event.key, event.character))
+            target = app.focused or app.screen
+            target.post_message(events.Key(event.key, event.character))
             return
         # A key's binding runs now, in this widget's turn, not once the key has bubbled up to
         # the app, by which time the next keys typed may have been handled here: a binding
-        # that moves the focus (find, tag) must have moved it before they are.
-        active = self.screen.active_bindings.get(event.key)
-        if active is not None and active.enabled:
+        # that moves the focus (find, tag) must have moved it before they are. It is the very
+        # lookup Textual (pinned in pyproject.toml) makes when the key reaches the app.
+        if await app._check_bindings(event.key):
             event.stop()
             event.prevent_default()
-            await active.node.run_action(active.binding.action)
             return
         await super()._on_key(event)
+
+    # --- drawing
 
     def notify_style_update(self) -> None:
         self._styles.clear()
