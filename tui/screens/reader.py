@@ -398,18 +398,19 @@ class ReaderScreen(Screen[None]):
 
     # --- finding
 
-    def _find_bar(self) -> FindBar:
-        """The find bar, built after the first paint (``on_mount``) or, if asked sooner, now."""
+    async def _find_bar(self) -> FindBar:
+        """The find bar, built after the first paint (``on_mount``) or, if asked sooner, now
+        (awaited, so that it can take the focus at once)."""
         bar = next(self.query("#find").results(FindBar), None)
         if bar is None:
             bar = FindBar(placeholder="Find in the article, then enter", id="find",
                           compact=True)
-            self.mount(bar, after="#article")
+            await self.mount(bar, after="#article")
         return bar
 
-    def action_find(self) -> None:
+    async def action_find(self) -> None:
         """Open the find bar; matches are sought from the cursor as you type."""
-        bar = self._find_bar()
+        bar = await self._find_bar()
         self._find_origin = self.view.cursor_offset
         bar.add_class("-open")
         with bar.prevent(Input.Changed):
@@ -439,7 +440,7 @@ class ReaderScreen(Screen[None]):
 
     def _close_find(self) -> None:
         """Close the find bar, leaving the cursor on the match, and mark every match."""
-        bar = self._find_bar()
+        bar = self.query_one("#find", FindBar)
         bar.remove_class("-open")
         self.view.focus()
         query = bar.value
