@@ -97,13 +97,11 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         if self._open_error is not None:
             self.notify(str(self._open_error), title="Cannot open the article",
                         severity="error")
-        if self.open_article and self._open_error is None:
-            self.call_after_refresh(self._read_styles, self.LATER_CSS_PATH)
-            return
-        self._read_styles(["screens/library.tcss"])
+        if not (self.open_article and self._open_error is None):
+            self._read_styles(["screens/library.tcss"])
+            self._import_sample()
+            self.push_screen(LibraryScreen())
         self.call_after_refresh(self._read_styles, self.LATER_CSS_PATH)
-        self._import_sample()
-        self.push_screen(LibraryScreen())
 
     def on_unmount(self) -> None:
         self.db.conn.close()
