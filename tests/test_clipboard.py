@@ -22,6 +22,8 @@ from store.ingest import read_source
 from tui.app import MarginApp
 from tui.clipboard import SYSTEM, TERMINAL, copy_from_command_line, copy_to_system
 
+from pilot_helpers import until
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 KURSK = CORPUS / "ukrainska-pravda-2025-09-07-kursk.txt"
 QUOTE = ("There are all the signs that by the end of the year, Russia will fully meet its "
@@ -149,15 +151,6 @@ async def test_in_the_reader_y_and_Y_copy_the_citation_of_the_annotation_under_t
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ReaderScreen))
         assert app.clipboard == cite_annotation(quote, article, "apa")
-
-
-async def until(pilot, condition, seconds: float = 10.0) -> None:
-    """Let the app work until ``condition()`` holds (a loaded machine can be slow)."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    assert condition()
 
 
 def test_the_command_line_copies_to_the_system_clipboard_when_there_is_one(x_display):

@@ -22,6 +22,8 @@ from tui.screens.review import PAGE, EditAnnotationScreen, ReviewScreen
 from tui.widgets.annotation_form import AnnotationForm
 from tui.widgets.style_picker import StylePicker
 
+from pilot_helpers import until
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 KURSK = CORPUS / "ukrainska-pravda-2025-09-07-kursk.txt"
 SIZE = (140, 36)
@@ -65,15 +67,6 @@ async def settled(pilot) -> ReviewScreen:
             break
     await pilot.pause()
     return pilot.app.screen
-
-
-async def until(pilot, condition, seconds: float = 10.0) -> None:
-    """Let the app work until ``condition()`` holds (a loaded machine can be slow)."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    assert condition()
 
 
 async def open_review(pilot) -> ReviewScreen:
