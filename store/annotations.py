@@ -68,6 +68,22 @@ def find_span(text: str, exact: str, occurrence: int = 1) -> tuple[int, int]:
     return start, start + len(exact)
 
 
+def parse_occurrence(text: str | None) -> int:
+    """Which appearance of a text was asked for, from what was typed: 1 when blank.
+
+    Digits of any script are read (``３`` is 3); anything else, or 0, raises ValidationError.
+    """
+    text = (text or "").strip()
+    if not text:
+        return 1
+    # isdecimal, not isdigit: "²" is a digit to Python but int() cannot read it.
+    if not text.isdecimal() or int(text) < 1:
+        raise ValidationError(f"occurrence {text!r} is not a position",
+                              "give 1 for the first appearance of the text, 2 for the second…",
+                              field="occurrence")
+    return int(text)
+
+
 def _excerpt(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
@@ -239,20 +255,13 @@ MANY_MATCHES = 1000
 
 
 def _many_matches(db: sqlite_utils.Database, filters: dict[str, Any]) -> bool:
-    """Whether the search and the source (those given) each match ``MANY_MATCHES`` or more."""
-    probes = []
-    query = fts_query(filters["search"]) if filters.get("search") else None
-    if query is not None:
-        probes.append(("SELECT 1 FROM annotations_fts WHERE annotations_fts MATCH ?", query))
-    if filters.get("source") is not None:
-        probes.append((f"SELECT 1 FROM annotations WHERE source_id IN ({_SOURCE_IDS})",
-                       " ".join(filters["source"].split())))
-    return bool(probes) and all(
-        db.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", [value, MANY_MATCHES]).fetchone()[0]
-        >= MANY_MATCHES for sql, value in probes)
-
-
-_SOURCE_IDS = "SELECT id FROM sources WHERE name = ? COLLATE NOCASE"
+    """Whether the search and the source (those given) together match ``MANY_MATCHES`` or more."""
+    query = match_query(filters.get("search"), filters.get("source"))
+    if query is None:
+        return False
+    probe = "SELECT 1 FROM annotations_fts WHERE annotations_fts MATCH ? LIMIT ?"
+    return db.execute(f"SELECT count(*) FROM ({probe})", [query, MANY_MATCHES]).fetchone()[0] \
+        >= MANY_MATCHES
 
 
 def count_annotations(db: sqlite_utils.Database, **filters: Any) -> int:
@@ -276,12 +285,16 @@ ORDERINGS = {
 
 def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
                       source: str | None = None, search: str | None = None,
+                      tags: Iterable[str] = (),
                       min_confidence: int | None = None, max_confidence: int | None = None,
                       deleted: bool | None = False, ordered_scan: bool = False
                       ) -> tuple[str, list[Any]]:
     """A WHERE clause and its parameters for the listing filters.
 
     ``search`` is free text for the full-text index (never a syntax error: see ``fts_query``);
+    ``source`` keeps the annotations whose source's name has a word beginning with each word
+    of it, in any case (``omar``, ``Lamr`` and ``Omar Lamrani`` all find Omar Lamrani);
+    ``tags`` keeps those carrying every tag given (whole tags, any case);
     ``deleted`` is False for live annotations, True for deleted ones, None for both.
     ``ordered_scan`` (for a page in ``created`` order) has SQLite walk the created_at index and
     test each row against the full-text matches and the source, stopping when the page is
@@ -301,9 +314,9 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
         params.append(kind)
     # A unary + keeps the planner from using the index on that side (see ordered_scan).
     walk = "+" if ordered_scan else ""
-    if source is not None:
-        clauses.append(f"{walk}a.source_id IN ({_SOURCE_IDS})")
-        params.append(" ".join(source.split()))
+    for tag in tags:
+        clauses.append("EXISTS (SELECT 1 FROM json_each(a.tags) WHERE value = ? COLLATE NOCASE)")
+        params.append(" ".join(tag.split()))
     if min_confidence is not None:
         clauses.append("a.confidence >= ?")
         params.append(min_confidence)
@@ -312,9 +325,11 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
         params.append(max_confidence)
     if deleted is not None:
         clauses.append("a.deleted_at IS NOT NULL" if deleted else "a.deleted_at IS NULL")
-    if search:
-        query = fts_query(search)
-        if query:
+    if search or source is not None:
+        query = match_query(search, source)
+        if query is None and source is not None:
+            clauses.append("0")  # a source with no words in it names nobody
+        elif query is not None:
             clauses.append(f"{walk}a.rowid IN "
                            "(SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?)")
             params.append(query)
@@ -322,17 +337,31 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
 
 
 def fts_query(text: str) -> str | None:
-    """An FTS5 query for free text: every word must appear, the last may be a prefix.
+    """An FTS5 query for free text: every word must appear, as a whole word.
 
-    Quotes, operators and stars a person types are taken as plain words, so no input can be
-    an FTS5 syntax error. Returns None when the text has no words at all.
+    "recruit" does not find "recruitment": a search that widened words on its own would list
+    passages the analyst did not ask for. A word typed with a star (``recruit*``) asks for
+    every word beginning so. Quotes and operators a person types are taken as plain words,
+    so no input can be an FTS5 syntax error. Returns None when the text has no words at all.
     """
-    words = re.findall(r"\w+", text)
+    words = re.findall(r"(\w+)(\*?)", text)
     if not words:
         return None
-    quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    return " ".join(f'"{word}"{star}' for word, star in words)
+
+
+def match_query(search: str | None, source: str | None) -> str | None:
+    """One FTS5 query for free text and a source named by the beginnings of its words."""
+    parts = []
+    query = fts_query(search) if search else None
+    if query is not None:
+        parts.append(query)
+    if source is not None:
+        words = re.findall(r"\w+", source)
+        if not words:
+            return None
+        parts.append("source : (" + " ".join(f'"{word}"*' for word in words) + ")")
+    return " AND ".join(parts) if parts else None
 
 
 def _checked(fields: dict, text: str) -> dict:

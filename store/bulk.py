@@ -36,6 +36,7 @@ import sqlite_utils
 from store.annotations import COLUMNS, _checked
 from store.articles import get_article
 from store.clock import now
+from store.db import ANNOTATION_FTS_COLUMNS, annotation_fts_values
 from store.errors import ValidationError
 from store.sources import ensure_source
 
@@ -48,10 +49,9 @@ _INSERT_ANNOTATIONS = (f"INSERT INTO annotations ({', '.join(f'[{c}]' for c in C
                        f"VALUES ({', '.join('?' for _ in COLUMNS)})")
 _IN_COLUMN_ORDER = itemgetter(*COLUMNS)
 # What the trigger indexes for one new row, for every row after a rowid: the same expressions.
-_FILL_FTS = """
-    INSERT INTO annotations_fts(rowid, exact, note, source)
-    SELECT rowid, exact, coalesce(note, ''),
-           coalesce((SELECT name FROM sources WHERE id = annotations.source_id), '')
+_FILL_FTS = f"""
+    INSERT INTO annotations_fts(rowid, {', '.join(ANNOTATION_FTS_COLUMNS)})
+    SELECT rowid, {annotation_fts_values("annotations")}
     FROM annotations WHERE rowid > ?
 """
 # The snapshot a single write records (``store.annotations._record``), made by SQLite from the

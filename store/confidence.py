@@ -62,9 +62,22 @@ GRADE_ADVICE = (
     "(usually reliable, probably true)"
 )
 
-_PERCENT = re.compile(r"(\d{1,3})\s*%")
+# Digits of any script count (a fullwidth or Arabic-Indic keyboard types them, and int() reads
+# them), but not superscripts or other numerals: str.isdigit accepts "²", int() refuses it.
+_PERCENT = re.compile(r"(\d{1,3})\s*[%％٪]")
 _DIGITS = re.compile(r"\d{2,3}")
 _GRADE = re.compile(r"[A-F][1-6]")
+
+
+class Reading(NamedTuple):
+    """What a typed confidence names: the percent to store and the range of percents it covers.
+
+    A term digit stores its midpoint and covers the term's whole range; a percent covers itself.
+    """
+
+    percent: int
+    low: int
+    high: int
 
 
 def _check_percent(percent: int) -> int:
@@ -88,25 +101,27 @@ def describe(percent: int) -> str:
     return f"{term(percent)} ({percent}%)"
 
 
-def parse_confidence(text: str | None) -> int | None:
-    """Read what an analyst typed for confidence; None when nothing was typed.
+def read_confidence(text: str | None) -> Reading | None:
+    """Read what an analyst typed for confidence, in any command or field; None when blank.
 
-    A lone digit 1–7 names an ICD 203 term and stands for its midpoint (``5`` → 68). Two or
-    three digits are a percent (``05`` → 5, ``100``), and so is a number with a percent sign
-    (``5%``). Anything else, or more than 100, raises ValidationError.
+    A lone digit 1–7 names an ICD 203 term: it stores the term's midpoint (``5`` → 68) and, as
+    a bound, covers the term's range (``5`` → 56–80). Two or three digits are a percent (``05``
+    → 5, ``100``), and so is a number with a percent sign (``5%``). Anything else, or more than
+    100, raises ValidationError.
     """
     text = (text or "").strip()
     if not text:
         return None
-    if len(text) == 1 and text.isdigit():
+    if len(text) == 1 and text.isdecimal():
         digit = int(text)
-        if digit in MIDPOINTS:
-            return MIDPOINTS[digit]
+        for t in TERMS:
+            if t.digit == digit:
+                return Reading(t.midpoint, t.low, t.high)
         # "0" cannot name a term (they are 1–7) and has only one reading, 0 percent. "8" and
         # "9" could be a slip for a term digit or a percent typed without its leading zero;
         # refusing them costs one keystroke, guessing wrong would store a silent error.
         if digit == 0:
-            return 0
+            return Reading(0, 0, 0)
         raise ValidationError(
             f"Confidence {text} is neither a term nor a percent",
             f"a lone digit 1–7 names a term; for {digit} percent type 0{digit} or {digit}%",
@@ -120,7 +135,31 @@ def parse_confidence(text: str | None) -> int | None:
     if percent > 100:
         raise ValidationError(f"Confidence {percent}% is more than 100%", CONFIDENCE_ADVICE,
                               field="confidence")
-    return percent
+    return Reading(percent, percent, percent)
+
+
+def parse_confidence(text: str | None) -> int | None:
+    """The percent to store for what was typed (``5`` → 68, ``05`` → 5); None when blank."""
+    reading = read_confidence(text)
+    return None if reading is None else reading.percent
+
+
+def parse_min_confidence(text: str | None) -> int | None:
+    """The least percent "at least ``text``" lets through: a term's lower bound (``5`` → 56)."""
+    reading = read_confidence(text)
+    return None if reading is None else reading.low
+
+
+def could_become_confidence(text: str) -> bool:
+    """Whether ``text`` is a first keystroke that more typing can still make valid (``8`` → ``80``)."""
+    text = text.strip()
+    return len(text) == 1 and text.isdecimal()
+
+
+def could_become_grade(text: str) -> bool:
+    """Whether ``text`` is a reliability letter still waiting for its credibility digit."""
+    text = text.strip()
+    return len(text) == 1 and text.upper() in RELIABILITY
 
 
 def parse_grade(text: str | None) -> str | None:

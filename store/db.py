@@ -23,7 +23,7 @@ MIGRATIONS = Migrations("margin")
 
 # Every migration sets PRAGMA user_version to its position, so a newer schema can be recognised
 # before any migration (or even the migrations table) is written.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @MIGRATIONS(name="0001_initial")
@@ -127,6 +127,58 @@ def _initial(db: sqlite_utils.Database) -> None:
                 WHERE rowid IN (SELECT rowid FROM annotations WHERE source_id = new.id);
         END;
         PRAGMA user_version = 1;
+        """
+    )
+
+
+# What the annotations' full-text index holds for one row, as SQL over ``annotations`` (named
+# ``row``): the source's name and role live in ``sources`` and the tags are a JSON list, so the
+# index keeps its own copy of the text. Used by the triggers, the rebuild and bulk imports.
+ANNOTATION_FTS_COLUMNS = ("exact", "note", "source", "role", "via", "tags")
+
+
+def annotation_fts_values(row: str) -> str:
+    """The SQL expressions, in ``ANNOTATION_FTS_COLUMNS`` order, indexing the annotation ``row``."""
+    return (f"{row}.exact, coalesce({row}.note, ''), "
+            f"coalesce((SELECT name FROM sources WHERE id = {row}.source_id), ''), "
+            f"coalesce((SELECT role FROM sources WHERE id = {row}.source_id), ''), "
+            f"coalesce({row}.via, ''), "
+            f"coalesce((SELECT group_concat(value, ' ') FROM json_each({row}.tags)), '')")
+
+
+@MIGRATIONS(name="0002_search_role_via_tags")
+def _search_role_via_tags(db: sqlite_utils.Database) -> None:
+    """Free text also finds an annotation by its tags, its source's role and its channel (via)."""
+    columns = ", ".join(ANNOTATION_FTS_COLUMNS)
+    _run_script(
+        db,
+        f"""
+        DROP TRIGGER annotations_fts_insert;
+        DROP TRIGGER annotations_fts_delete;
+        DROP TRIGGER annotations_fts_update;
+        DROP TRIGGER sources_fts_rename;
+        DROP TABLE annotations_fts;
+        CREATE VIRTUAL TABLE annotations_fts USING fts5({columns});
+        INSERT INTO annotations_fts(rowid, {columns})
+            SELECT rowid, {annotation_fts_values("annotations")} FROM annotations;
+        CREATE TRIGGER annotations_fts_insert AFTER INSERT ON annotations BEGIN
+            INSERT INTO annotations_fts(rowid, {columns})
+                VALUES (new.rowid, {annotation_fts_values("new")});
+        END;
+        CREATE TRIGGER annotations_fts_delete AFTER DELETE ON annotations BEGIN
+            DELETE FROM annotations_fts WHERE rowid = old.rowid;
+        END;
+        CREATE TRIGGER annotations_fts_update
+        AFTER UPDATE OF exact, note, source_id, via, tags ON annotations BEGIN
+            DELETE FROM annotations_fts WHERE rowid = old.rowid;
+            INSERT INTO annotations_fts(rowid, {columns})
+                VALUES (new.rowid, {annotation_fts_values("new")});
+        END;
+        CREATE TRIGGER sources_fts_update AFTER UPDATE OF name, role ON sources BEGIN
+            UPDATE annotations_fts SET source = new.name, role = coalesce(new.role, '')
+                WHERE rowid IN (SELECT rowid FROM annotations WHERE source_id = new.id);
+        END;
+        PRAGMA user_version = 2;
         """
     )
 

@@ -1,10 +1,14 @@
 """The review screen's filter line: free words plus ``name:value`` terms, turned into the
 keyword arguments of ``store.annotations.list_annotations`` and ``count_annotations``.
 
-    russian troops kind:claim source:"Vadym Skibitskyi" conf>=60 article:3f2a deleted:yes
+    russian troops kind:claim source:skibitskyi tag:recruitment conf>=5 article:3f2a deleted:yes
 
-Words that are not terms go to the full-text index, where nothing a person types can be a
-syntax error. A term that cannot mean anything (``conf>=abc``, ``kind:opinion``) raises a
+Words that are not terms go to the full-text index (the span, note, source, role, via and
+tags), whole words only, where nothing a person types can be a syntax error. ``source:`` finds
+a source by the beginnings of the words of its name. ``conf`` reads its value as every
+confidence field does (``store.confidence.read_confidence``): a lone digit 1–7 names a term and
+stands for the term's whole range, so ``conf>=5`` is "at least likely" (56% and up) and
+``conf=5`` is "likely" (56–80%); other numbers are percents. A term that cannot mean anything (``conf>=abc``, ``kind:opinion``) raises a
 ``ValidationError`` whose advice shows how to write it, so the screen can say so while the
 analyst is still typing.
 """
@@ -19,22 +23,27 @@ import sqlite_utils
 
 from store.annotations import KINDS
 from store.articles import get_article
+from store.confidence import read_confidence
 from store.errors import NotFoundError, ValidationError
 
-SYNTAX = 'words  kind:claim  source:"Full Name"  conf>=60  article:ID  deleted:yes'
+SYNTAX = "words  kind:claim  source:name  tag:T  conf>=5 (term)  conf>=60 (%)  article:ID  deleted:yes"
 """A one-line reminder of what the filter line understands."""
 
-NAMES = ("kind", "source", "conf", "article", "deleted")
-_ALIASES = {"confidence": "conf"}
-_COMPARISONS = (">=", "<=", ">", "<", "=")
+NAMES = ("kind", "source", "tag", "conf", "article", "deleted")
+_ALIASES = {"confidence": "conf", "tags": "tag"}
+_SIGNS = {"≥": ">=", "≤": "<="}
+CONFIDENCE_ADVICE = ("write a term digit 1–7 or a percent from 0 to 100: conf>=5 is at least "
+                     "likely (56% and up), conf=5 is likely (56–80%), conf>=60 is 60% and up")
 _YES = {"yes": True, "y": True, "true": True, "1": True, "only": True,
         "no": False, "n": False, "false": False, "0": False,
         "all": None, "any": None, "both": None}
 
 # A name, an operator, then a value: quoted (straight or curly, the closing quote optional so
 # that a half-typed name still parses) or up to the next space. Anything else is a free word.
+# A comparison may have spaces around it ("conf >= 60"); a colon may not, so that prose such
+# as "Source: Vadym" pasted into the line stays words.
 _TOKEN = re.compile(r"""
-    (?P<name>[A-Za-z]+)(?P<op>>=|<=|:|>|<|=)
+    (?P<name>[A-Za-z]+)(?:(?P<colon>:)|\s*(?P<op>>=|<=|≥|≤|>|<|=)\s*)
     (?: ["“”](?P<quoted>[^"“”]*)["“”]? | (?P<bare>\S*) )
   | ["“”](?P<phrase>[^"“”]*)["“”]?
   | (?P<word>\S+)
@@ -51,13 +60,15 @@ def parse_filter(line: str, db: sqlite_utils.Database | None = None) -> dict[str
     filters: dict[str, Any] = {}
     words: list[str] = []
     seen: set[str] = set()
+    tags: list[str] = []
     low: int | None = None
     high: int | None = None
     for match in _TOKEN.finditer(line):
         if match.group("word") is not None or match.group("phrase") is not None:
             words.append(match.group("word") or match.group("phrase") or "")
             continue
-        typed_name, op = match.group("name"), match.group("op")
+        typed_name = match.group("name")
+        op = match.group("colon") or _SIGNS.get(match.group("op"), match.group("op"))
         value = match.group("quoted")
         if value is None:
             value = match.group("bare") or ""
@@ -80,8 +91,15 @@ def parse_filter(line: str, db: sqlite_utils.Database | None = None) -> dict[str
         if name in seen:
             raise ValidationError(f"{name}: appears twice",
                                   f"keep one {name}: term (the filters all have to match)")
+        if name == "tag":
+            if not value:
+                raise ValidationError("tag: needs a value", f"write it as {_example(name)}")
+            tags.append(value)
+            continue
         seen.add(name)
         filters.update(_term(name, value, db))
+    if tags:
+        filters["tags"] = tags
     if low is not None:
         filters["min_confidence"] = low
     if high is not None:
@@ -129,16 +147,24 @@ def _kind(value: str) -> str:
 
 def _confidence_bounds(typed_name: str, op: str, value: str, low: int | None,
                        high: int | None) -> tuple[int | None, int | None]:
-    """Narrow the confidence range ``[low, high]`` by one comparison such as ``conf>=60``."""
-    number = value[:-1] if value.endswith("%") else value
-    if not re.fullmatch(r"\d{1,3}", number) or int(number) > 100:
-        shown = f"{typed_name}{op}{value}"
-        problem = f"{shown} is not a percentage" if value else f"{shown} needs a number"
-        raise ValidationError(problem,
-                              "write a whole number from 0 to 100, as in conf>=60 or conf<45")
-    n = int(number)
-    new_low = {">=": n, ">": n + 1, "=": n, ":": n}.get(op)
-    new_high = {"<=": n, "<": n - 1, "=": n, ":": n}.get(op)
+    """Narrow the confidence range ``[low, high]`` by one comparison such as ``conf>=5``.
+
+    A term digit compares by the term's edges: ``>=5`` keeps likely and above (56 up), ``>5``
+    only what is above likely (81 up), ``<5`` what is below it (55 down). Two bounds on the
+    same side keep the tighter one.
+    """
+    shown = f"{typed_name}{op}{value}"
+    if not value:
+        raise ValidationError(f"{shown} needs a number", CONFIDENCE_ADVICE)
+    try:
+        reading = read_confidence(value)
+    except ValidationError:
+        raise ValidationError(f"{shown} is neither a term digit nor a percentage",
+                              CONFIDENCE_ADVICE) from None
+    assert reading is not None  # the value is not blank
+    new_low = {">=": reading.low, ">": reading.high + 1, "=": reading.low, ":": reading.low}.get(op)
+    new_high = {"<=": reading.high, "<": reading.low - 1, "=": reading.high,
+                ":": reading.high}.get(op)
     if new_low is not None:
         low = new_low if low is None else max(low, new_low)
     if new_high is not None:
@@ -147,5 +173,6 @@ def _confidence_bounds(typed_name: str, op: str, value: str, low: int | None,
 
 
 def _example(name: str) -> str:
-    return {"kind": "kind:claim", "source": 'source:"Full Name"', "article": "article:3f2a",
-            "deleted": "deleted:yes", "conf": "conf>=60"}[name]
+    return {"kind": "kind:claim", "source": 'source:lamrani or source:"Omar Lamrani"',
+            "tag": "tag:urgent", "article": "article:3f2a", "deleted": "deleted:yes",
+            "conf": "conf>=5 or conf>=60"}[name]

@@ -187,10 +187,36 @@ def test_annotation_filters_narrow_the_listing(kursk_db):
     assert listed("--kind", "claim") == ["claim"]
     assert listed("--source", "vadym SKIBITSKYI") == ["quote"]
     assert listed("--min-confidence", "50") == ["quote"]
+    assert listed("--min-confidence", "50%") == ["quote"]
+    assert sorted(listed("--min-confidence", "3")) == ["claim", "quote"]   # unlikely or more
+    assert listed("--source", "skib") == ["quote"]                         # a word's beginning
     assert listed("--search", "satellite") == ["claim"]
     assert listed("--search", "recruitment") == ["quote"]
     assert listed("--article", article_id[:5]) != []
     assert listed("--search", '"unbalanced AND *') == []
+
+
+def test_a_lone_digit_means_the_same_term_to_add_and_to_min_confidence(kursk_db):
+    """5 is "likely" everywhere: add stores its midpoint, 68; as a minimum it lets likely in."""
+    db, article_id = kursk_db
+    for text, confidence in (("Kursk Oblast", "5"), ("Pyongyang", "55")):
+        assert margin("add", article_id, "--kind", "claim", "--text", text,
+                      "--confidence", confidence, db=db).returncode == 0
+
+    def listed(*args):
+        rows = json.loads(margin("annotations", "--json", *args, db=db).stdout)
+        return [(r["exact"], r["confidence"]) for r in rows]
+
+    assert listed("--min-confidence", "5") == [("Kursk Oblast", 68)]
+    assert listed("--min-confidence", "05") == [("Pyongyang", 55), ("Kursk Oblast", 68)]
+    assert listed("--min-confidence", "80%") == []
+    assert listed("--min-confidence", "6") == []
+
+
+def test_min_confidence_refuses_what_no_confidence_field_takes(kursk_db):
+    db, _ = kursk_db
+    for typed in ("²", "8", "abc", "101"):
+        assert_refused(margin("annotations", "--min-confidence", typed, db=db), "--min-confidence")
 
 
 # Bad input: one line on stderr, exit status 2, and the database exactly as it was.
@@ -320,6 +346,10 @@ def test_a_database_from_a_newer_margin_is_refused_and_untouched(kursk_db):
     (["--text", "Kursk", "--occurrence", "99"], "--occurrence"),
     (["--text", "Kursk", "--confidence", "101"], "confidence"),
     (["--text", "Kursk", "--confidence", "abc"], "confidence"),
+    (["--text", "Kursk", "--confidence", "²"], "--confidence"),   # a digit to str.isdigit only
+    (["--text", "Kursk", "--confidence", "8"], "--confidence"),
+    (["--text", "Kursk", "--occurrence", "²"], "--occurrence"),
+    (["--text", "Kursk", "--occurrence", "0"], "--occurrence"),
     (["--text", "Kursk", "--grade", "G7"], "grade"),
 ])
 def test_add_refuses_bad_values_and_writes_nothing(kursk_db, args, word):

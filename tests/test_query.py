@@ -94,8 +94,11 @@ def test_words_that_only_look_like_terms_are_searched_for():
 
 
 @pytest.mark.parametrize("line, title, advice", [
-    ("conf>=abc", "conf>=abc is not a percentage", "conf>=60"),
-    ("conf>=101", "conf>=101 is not a percentage", "0 to 100"),
+    ("conf>=abc", "conf>=abc is neither a term digit nor a percentage", "conf>=60"),
+    ("conf >= abc", "conf>=abc is neither a term digit nor a percentage", "conf>=5"),
+    ("conf>=101", "conf>=101 is neither a term digit nor a percentage", "0 to 100"),
+    ("conf>=²", "conf>=² is neither a term digit nor a percentage", "0 to 100"),
+    ("conf>=8", "conf>=8 is neither a term digit nor a percentage", "term digit 1–7"),
     ("conf>=", "conf>= needs a number", "conf>=60"),
     ("kind:opinion", "unknown kind 'opinion'", "kind:claim or kind:quote"),
     ("kind:", "kind: needs a value", "kind:claim"),
@@ -152,3 +155,74 @@ def test_a_page_is_the_same_whichever_way_sqlite_walks_to_it(db, filters):
                                    **filters)
         chosen = list_annotations(db, limit=3, descending=descending, **filters)
         assert [a["id"] for a in walked] == [a["id"] for a in sorted_] == [a["id"] for a in chosen]
+
+
+# --- one meaning of confidence, sources by their words, tags, whole-word search -------------
+
+
+@pytest.mark.parametrize("line, bounds", [
+    ("conf>=5", {"min_confidence": 56}),                        # at least likely
+    ("conf>5", {"min_confidence": 81}),                         # above likely
+    ("conf<=5", {"max_confidence": 80}),                        # at most likely
+    ("conf<5", {"max_confidence": 55}),                         # below likely
+    ("conf=5", {"min_confidence": 56, "max_confidence": 80}),   # likely
+    ("conf>=05", {"min_confidence": 5}),                        # two digits are a percent
+    ("conf>=5%", {"min_confidence": 5}),
+    ("conf >= 60", {"min_confidence": 60}),                     # spaces around a comparison
+    ("conf ≥ 60", {"min_confidence": 60}),
+    ("conf≤60", {"max_confidence": 60}),
+    ("conf<=40 conf<=70", {"max_confidence": 40}),              # the tighter bound wins
+    ("conf<=70 conf<=40", {"max_confidence": 40}),
+    ("conf>=40 conf>=70", {"min_confidence": 70}),
+    ("conf>=70 conf>=40", {"min_confidence": 70}),
+])
+def test_a_term_digit_in_a_bound_means_the_edge_of_its_term(line, bounds):
+    assert parse_filter(line) == bounds
+
+
+def test_the_filter_and_the_command_line_read_a_lone_digit_as_the_same_term(db):
+    from store.confidence import parse_min_confidence
+
+    assert parse_filter("conf>=5")["min_confidence"] == parse_min_confidence("5") == 56
+    assert exacts(db, "conf>=5") == ["recruitment plan", "North Korean troops remain in Russia"]
+    assert exacts(db, "conf=5") == ["recruitment plan"]
+    assert exacts(db, "conf>=4") == ["recruitment plan", "North Korean troops remain in Russia",
+                                     "Kursk Oblast"]
+
+
+def test_a_source_is_found_by_any_word_of_its_name_in_any_case(db):
+    skibitskyi = ["recruitment plan", "North Korean troops remain in Russia"]
+    assert exacts(db, "source:Vadym") == skibitskyi
+    assert exacts(db, "source:skibitskyi") == skibitskyi
+    assert exacts(db, "source:SKIB") == skibitskyi                # the beginning of a word
+    assert exacts(db, 'source:"vadym skib"') == skibitskyi
+    assert exacts(db, 'source:"Vadym Skibitskyi"') == skibitskyi
+    assert exacts(db, "source:adym") == []                        # not the middle of a word
+    assert exacts(db, 'source:"Vadym Ukrinform"') == []           # every word, of one name
+
+
+def test_a_search_matches_whole_words_so_recruit_does_not_find_recruitment(db):
+    assert exacts(db, "recruit plan") == []
+    assert exacts(db, "plan recruit") == []
+    assert exacts(db, "recruitment plan") == ["recruitment plan"]
+    assert exacts(db, "recruit*") == ["recruitment plan"]         # a star asks for beginnings
+
+
+def test_free_text_finds_tags_role_and_via_and_tag_keeps_whole_tags(db):
+    from store.annotations import add_annotation_by_text
+
+    article_id = db.execute("SELECT id FROM articles").fetchone()[0]
+    add_annotation_by_text(db, article_id, kind="quote", text="Around 6,000 workers",
+                           source="Omar Lamrani", role="military analyst",
+                           via="interview with Ukrinform", tags=["labour", "North-Korea"])
+    workers = ["Around 6,000 workers"]
+    assert exacts(db, "labour") == workers                        # a tag
+    assert exacts(db, "analyst") == workers                       # the source's role
+    assert exacts(db, "interview") == workers                     # the channel
+    assert exacts(db, "source:omar") == workers
+    assert exacts(db, "source:lamrani") == workers
+    assert exacts(db, "tag:labour") == workers
+    assert exacts(db, "tag:north-korea") == workers               # any case, the whole tag
+    assert exacts(db, "tag:labour tag:north-korea") == workers    # every tag given
+    assert exacts(db, "tag:north") == []
+    assert exacts(db, "tag:labour tag:urgent") == []

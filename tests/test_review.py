@@ -124,6 +124,8 @@ async def test_r_lists_every_annotation_with_kind_source_confidence_excerpt_arti
     ("kind:quote", {"recruitment plan", "Pyongyang"}),
     ('source:"Vadym Skibitskyi"', {"recruitment plan", "North Korean troops remain in Russia"}),
     ("source:DIU", {"Kursk Oblast"}),
+    ("source:skibitskyi", {"recruitment plan", "North Korean troops remain in Russia"}),
+    ("conf=5", {"recruitment plan"}),                  # likely: 56–80%
     ("conf>=60", {"recruitment plan", "North Korean troops remain in Russia"}),
     ("conf<50", {"fortifications"}),
     ("korean", {"North Korean troops remain in Russia"}),
@@ -145,12 +147,24 @@ async def test_a_one_letter_word_waits_for_the_next_letter_unless_enter_is_press
         await open_review(pilot)
         screen = await type_filter(pilot, "P")
         assert len(excerpts(screen)) == 5
-        await pilot.press("y")
+        await pilot.press(*"yongyang")
         screen = await settled(pilot)
         assert excerpts(screen) == ["Pyongyang"]
-        await pilot.press("backspace", "enter")
+        await pilot.press(*["backspace"] * 8, "enter")
         screen = await settled(pilot)
-        assert set(excerpts(screen)) == {"Pyongyang", "recruitment plan"}
+        assert excerpts(screen) == []   # "P" is searched as a whole word, and none is "P"
+
+
+async def test_words_typed_in_the_filter_match_whole_words_unless_starred(library):
+    path, _, _ = library
+    async with MarginApp(path).run_test(size=SIZE) as pilot:
+        await open_review(pilot)
+        screen = await type_filter(pilot, "recruit plan")
+        assert excerpts(screen) == []
+        assert "No annotation matches the filter." in str(
+            screen.query_one("#review-empty").render())
+        screen = await type_filter(pilot, "recruit*")
+        assert excerpts(screen) == ["recruitment plan"]
 
 
 async def test_an_article_term_takes_a_prefix_of_the_id(library, tmp_path):
@@ -175,7 +189,7 @@ async def test_a_term_that_means_nothing_is_explained_and_the_last_rows_stay(lib
         screen = await settled(pilot)
         error = screen.query_one("#filter-error")
         assert error.display
-        assert "conf>=abc is not a percentage" in str(error.render())
+        assert "conf>=abc is neither a term digit nor a percentage" in str(error.render())
         assert set(excerpts(screen)) == {"recruitment plan", "Pyongyang"}
         for _ in "abc":
             await pilot.press("backspace")

@@ -234,12 +234,23 @@ def articles_command(context: Context, as_json: bool) -> None:
 
 
 def _parse_confidence(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """``--confidence`` and ``--min-confidence`` read as the form and the Review filter read them."""
     if value is None:
         return None
-    from store.confidence import parse_confidence
+    from store.confidence import parse_confidence, parse_min_confidence
+
+    parse = parse_min_confidence if param.name == "min_confidence" else parse_confidence
+    try:
+        return parse(value)
+    except MarginError as error:
+        raise click.BadParameter(error.advice or str(error)) from None
+
+
+def _parse_occurrence(ctx: click.Context, param: click.Parameter, value: str | None) -> int:
+    from store.annotations import parse_occurrence
 
     try:
-        return parse_confidence(value)
+        return parse_occurrence(value)
     except MarginError as error:
         raise click.BadParameter(error.advice or str(error)) from None
 
@@ -259,13 +270,14 @@ def _parse_grade(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.argument("article")
 @click.option("--kind", type=click.Choice(["claim", "quote"]), required=True)
 @click.option("--text", required=True, help="The exact words of the article to annotate.")
-@click.option("--occurrence", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--occurrence", callback=_parse_occurrence, default="1", show_default=True,
               help="Which appearance of the text, when it appears more than once.")
 @click.option("--source", help="Who made the claim or said the quote.")
 @click.option("--role", help="The source's role (remembered for next time).")
 @click.option("--via", help="The channel: 'interview with Ukrinform'.")
 @click.option("--confidence", callback=_parse_confidence,
-              help="0–100 (or N%), or a digit 1–7 for an ICD 203 term.")
+              help="A digit 1–7 for an ICD 203 term (5 = likely: stored as 68), "
+                   "or a percent: 05, 60, 100, 5%.")
 @click.option("--grade", callback=_parse_grade, help="Admiralty code such as B2.")
 @click.option("--note")
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
@@ -282,9 +294,12 @@ def add_command(context: Context, article: str, text: str, occurrence: int, **fi
 @main.command("annotations")
 @click.option("--article", "article_id", help="Only this article's annotations.")
 @click.option("--kind", type=click.Choice(["claim", "quote"]))
-@click.option("--source", help="Only this source's (name, any case).")
-@click.option("--search", help="Full-text search over the span, the note and the source.")
-@click.option("--min-confidence", type=click.IntRange(0, 100))
+@click.option("--source", help="Only sources with words beginning so (any case): Omar, lamr.")
+@click.option("--tag", "tags", multiple=True, help="Only annotations with this tag; repeat for all of several.")
+@click.option("--search", help="Whole words in the span, note, source, role, via or tags.")
+@click.option("--min-confidence", callback=_parse_confidence,
+              help="At least this: a digit 1–7 for a term and above (5 = likely or more, "
+                   "56% up), or a percent: 05, 60, 5%.")
 @click.option("--deleted", is_flag=True, help="List deleted annotations instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_context
