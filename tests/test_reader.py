@@ -486,6 +486,31 @@ async def test_an_invalid_confidence_blocks_saving(library):
         assert store_annotations.list_annotations(app.db) == []
 
 
+@pytest.mark.parametrize("how", ["typed", "pasted"])
+async def test_a_superscript_two_in_confidence_is_marked_invalid_and_saves_nothing(library, how):
+    """"²" is a digit to str.isdigit but no number int() can read: it once crashed the app."""
+    from tests.pilot_helpers import until
+
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await find(pilot, "Their main tasks")
+        await pilot.press("s", "c", "tab", "tab", "tab")
+        form = screen.query_one(AnnotationForm)
+        assert app.focused is form.input("confidence")
+        if how == "typed":
+            await pilot.press("²")
+        else:
+            await paste(pilot, "²")
+        await until(pilot, lambda: form.query_one("#field-confidence").has_class("-invalid"))
+        assert form.input("confidence").value == "²"
+        assert "Confidence '²' is not" in shown_text(app)   # the reason, beside the field
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running and screen.query(AnnotationForm)
+        assert store_annotations.list_annotations(app.db) == []
+
+
 async def test_tags_and_note_are_saved(library):
     app = reader_app(library)
     async with app.run_test(size=SIZE) as pilot:

@@ -399,17 +399,20 @@ class AnnotationForm(Vertical):
             hint.display = bool(text.plain)
 
     def _check_live(self, name: str, value: str) -> None:
-        """Mark a field once what is typed is wrong; a single character may still be on its
-        way to something valid ("B" before "B2"), so it is only marked if already marked."""
-        parse = (confidence_terms.parse_confidence if name == "confidence"
-                 else confidence_terms.parse_grade)
+        """Mark a field once what is typed is wrong; a first keystroke that more typing can
+        still make valid ("B" before "B2", "8" before "80") is only marked if already marked."""
+        if name == "confidence":
+            parse, unfinished = (confidence_terms.parse_confidence,
+                                 confidence_terms.could_become_confidence)
+        else:
+            parse, unfinished = confidence_terms.parse_grade, confidence_terms.could_become_grade
         reason = None
         try:
             parse(value)
         except ValidationError as error:
             reason = str(error)
         errors = {k: v for k, v in self._errors.items() if k != name}
-        if reason is not None and (name in self._errors or len(value.strip()) >= 2):
+        if reason is not None and (name in self._errors or not unfinished(value)):
             errors[name] = reason
         if errors != self._errors:
             self.mark_invalid(errors)
