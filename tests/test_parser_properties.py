@@ -129,7 +129,9 @@ filter_line = st.one_of(
                                "deleted", "Conf", "cnf", "x"]),
               st.sampled_from([":", ">=", "<=", ">", "<", "=", " >= ", "≥", "≤"]),
               typed),
-    st.lists(typed, max_size=4).map(" ".join),
+    st.lists(st.one_of(typed, st.sampled_from(["AND", "OR", "NOT", "NEAR", "NEAR(", "plan*",
+                                                "*", "^", "source:", "-"])),
+             max_size=4).map(" ".join),
 )
 
 
