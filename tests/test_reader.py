@@ -183,7 +183,9 @@ async def test_word_sentence_paragraph_and_document_moves(library):
         assert cursor_at(view, "North Korean troops remain")
         await pilot.press("right_curly_bracket", "right_parenthesis")
         assert cursor_at(view, "Vadym")
-        await pilot.press("left_parenthesis")
+        await pilot.press("left_parenthesis")   # the label "Source:" is no sentence to stop on
+        assert cursor_at(view, "North Korean troops remain")
+        await pilot.press("right_curly_bracket")
         assert cursor_at(view, "Source:")
         await pilot.press("left_curly_bracket")
         assert cursor_at(view, "North Korean troops remain")
@@ -223,6 +225,18 @@ async def test_s_p_and_quotation_mark_select_the_sentence_paragraph_and_quotatio
         await pilot.press("escape", "quotation_mark")
         assert selected(view).startswith("We have data on the recruitment")
         assert selected(view).endswith("go to fight.")
+
+
+async def test_s_on_a_label_selects_the_sentence_it_introduces_not_the_label(library):
+    app = reader_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        await find(pilot, "Details: Skibitskyi")
+        await pilot.press("s")
+        assert selected(view).startswith("Skibitskyi said that North Korean troops")
+        assert selected(view).endswith("no active combat in Kursk Oblast.")
+        await pilot.press("escape", "right_parenthesis")
+        assert cursor_at(view, "Their main tasks")
 
 
 async def test_quotation_mark_outside_any_quotation_says_so(library):

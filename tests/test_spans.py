@@ -94,10 +94,10 @@ def test_paragraph_under_the_cursor_and_on_a_blank_line_the_next_one():
     assert bounds.next_paragraph_start(text.index("Third")) == len(text)
 
 
-def test_sentences_of_the_real_article_keep_labels_apart_and_split_long_quotations():
+def test_sentences_of_the_real_article_leave_labels_out_and_split_long_quotations():
     bounds = Boundaries(ARTICLE)
     source = ARTICLE.index("Source:")
-    assert span_text(ARTICLE, bounds.sentence_at(source)) == "Source:"
+    assert span_text(ARTICLE, bounds.sentence_at(source)).startswith("Vadym Skibitskyi")
     name = ARTICLE.index("Vadym")
     assert span_text(ARTICLE, bounds.sentence_at(name)).startswith("Vadym Skibitskyi, Deputy Head")
     assert span_text(ARTICLE, bounds.sentence_at(name)).endswith("interview with Ukrinform")
@@ -109,6 +109,29 @@ def test_sentences_of_the_real_article_keep_labels_apart_and_split_long_quotatio
     last = ARTICLE.index("But many of them")
     assert span_text(ARTICLE, bounds.sentence_at(last)) == (
         "But many of them later sign contracts with the Ministry of Defence and go to fight.")
+
+
+LABELLED = [paragraph for paragraph in ARTICLE.split("\n\n")
+            if paragraph.startswith(("Source: ", "Details: ", "Quote: ", "Background: "))]
+
+
+@pytest.mark.parametrize("paragraph", LABELLED, ids=[p[:20] for p in LABELLED])
+def test_a_label_is_no_sentence_s_on_it_takes_the_sentence_it_introduces(paragraph):
+    """Nearly every paragraph of the real article starts with one: selecting a quote or a
+    claim there must give the words after it, and ) must not stop on it."""
+    bounds = Boundaries(ARTICLE)
+    start = ARTICLE.index(paragraph)
+    body = start + paragraph.index(": ") + 2
+    sentence = bounds.sentence_at(body)
+    assert ARTICLE[body:sentence[0]] in ("", '"', "“")        # at most an opening mark between
+    assert len(span_text(ARTICLE, sentence)) > 20             # a sentence, not the label
+    for offset in range(start, body):                          # the cursor anywhere on the label
+        assert bounds.sentence_at(offset) == sentence
+    before = bounds.previous_sentence_start(start)             # the sentence before the label
+    assert bounds.next_sentence_start(before) == sentence[0]   # ) goes past the label
+    assert bounds.previous_sentence_start(sentence[0]) == before   # and ( too
+    in_paragraph = bounds.sentences_in(bounds.paragraph_index(start))
+    assert all(s >= body for s, _ in in_paragraph)
 
 
 def test_sentence_motions_cross_paragraphs():

@@ -140,16 +140,17 @@ _LABEL = re.compile(r"([A-Z][\w’'-]*(?: [\w’'-]+){0,2}):[^\S\n]+(?=\S)")
 def segment_sentences(paragraph: str, segmenter) -> list[Span]:
     """Sentence spans (relative to the paragraph) of one paragraph.
 
-    Two things pysbd does not do for news copy are done here: a leading label such as
-    ``Source:`` or ``Quote:`` is a segment of its own, so selecting the sentence after it
-    leaves the label out; and a quotation of several sentences is split into them, where pysbd
-    keeps it whole. Sentence edges drop whitespace and a quotation mark left unpaired.
+    Two things pysbd does not do for news copy are done here. A leading label such as
+    ``Source:`` or ``Quote:`` is the outlet's signpost, nobody's words: it belongs to no
+    sentence, so the first sentence starts after it, ``s`` anywhere on the label selects the
+    sentence it introduces, and sentence motions never stop on it. And a quotation of several
+    sentences is split into them, where pysbd keeps it whole. Sentence edges drop whitespace
+    and a quotation mark left unpaired.
     """
     spans: list[Span] = []
     body_start = 0
     label = _LABEL.match(paragraph)
     if label and len(label.group(1)) <= 24:
-        spans.append((0, len(label.group(1)) + 1))
         body_start = label.end()
     flat = paragraph.replace("\n", " ")
     pieces = _locate(flat, body_start, segmenter.segment(flat[body_start:]))
