@@ -176,9 +176,9 @@ def test_add_picks_the_requested_occurrence(kursk_db):
 def test_annotation_filters_narrow_the_listing(kursk_db):
     db, article_id = kursk_db
     margin("add", article_id, "--kind", "quote", "--text", SKIBITSKYI, "--source", "Vadym Skibitskyi",
-           "--confidence", "90", db=db)
+           "--confidence", "90", "--tag", "Recruitment", "--via", "interview with Ukrinform", db=db)
     margin("add", article_id, "--kind", "claim", "--text", "Kursk Oblast", "--confidence", "30",
-           "--note", "check against satellite imagery", db=db)
+           "--note", "check against satellite imagery", "--tag", "geography", db=db)
 
     def listed(*args):
         return [r["kind"] for r in json.loads(margin("annotations", "--json", *args, db=db).stdout)]
@@ -190,6 +190,9 @@ def test_annotation_filters_narrow_the_listing(kursk_db):
     assert listed("--min-confidence", "50%") == ["quote"]
     assert sorted(listed("--min-confidence", "3")) == ["claim", "quote"]   # unlikely or more
     assert listed("--source", "skib") == ["quote"]                         # a word's beginning
+    assert listed("--tag", "recruitment") == ["quote"]
+    assert listed("--tag", "geography", "--tag", "recruitment") == []
+    assert listed("--search", "Ukrinform") == ["quote"]                    # the via
     assert listed("--search", "satellite") == ["claim"]
     assert listed("--search", "recruitment") == ["quote"]
     assert listed("--article", article_id[:5]) != []
