@@ -340,15 +340,15 @@ def cite_command(context: Context, item_id: str, style: str, copy: bool) -> None
         text = cite_article(article, style)
     else:
         text = cite_annotation(annotation, get_article(context.db, annotation["article_id"]), style)
+    click.echo(text)
     if copy:
         from tui.clipboard import copy_from_command_line
 
+        # The citation is on stdout whatever happens next, so a clipboard that is missing is a
+        # warning (exit 0), not a failure: what was asked for has been delivered once.
         # OSC 52 must reach the terminal: stdout may be redirected while stderr is still on it.
-        way = copy_from_command_line(text, sys.stdout if sys.stdout.isatty() else sys.stderr)
-        click.echo(text)
-        click.echo(f"margin: copied to {way}", err=True)
-    else:
-        click.echo(text)
+        copied = copy_from_command_line(text, sys.stdout if sys.stdout.isatty() else sys.stderr)
+        click.echo(f"margin: {copied.message('citation')}", err=True)
 
 
 @main.command("export")
