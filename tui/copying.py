@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from store.display import display_safe
 from store.errors import MarginError
 from tui.clipboard import COPIED_TO_SYSTEM, Copied, copy_to_system, terminal_copy_here
 
@@ -65,7 +66,7 @@ def copy_citation(app: App, annotation: dict | None,
     try:
         text = citation_for(app, annotation, style)
     except MarginError as error:
-        app.notify(str(error), title="Not copied", severity="error", markup=False)
+        app.notify(display_safe(str(error)), title="Not copied", severity="error", markup=False)
         return None
     copied = copy_text(app, text)
     app.notify(copied.message("Citation"), title=f"{style} style", markup=False,
