@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tui import keymap
@@ -285,6 +285,8 @@ _lines = st.tuples(_tables, _ids, _values).map(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_lines, max_size=5).map("\n".join))
+@example('"\\n" = { find = "f" }')  # once found: a table name with a newline split the message
+@example('find = "\\u001b]0;x\\u0007"')
 def test_any_keymap_text_gives_keys_or_one_keymap_error(text):
     try:
         overrides = parse_user_keymap(text)

@@ -22,6 +22,7 @@ from typing import Mapping
 from textual.binding import Binding
 from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys, format_key
 
+from store.display import display_safe
 from store.errors import MarginError
 
 SCOPES = ("global", "library", "reader", "form", "review")
@@ -62,7 +63,14 @@ class Action:
 
 
 class KeymapError(MarginError):
-    """A keybindings file that cannot be used; the message names the file, the line and why."""
+    """A keybindings file that cannot be used; the message names the file, the line and why.
+
+    The message quotes what the file says, so its controls (a newline, an escape) are shown as
+    visible characters: the message stays one line and never acts on the terminal.
+    """
+
+    def __init__(self, title: str, advice: str = "") -> None:
+        super().__init__(display_safe(title, one_line=True), display_safe(advice, one_line=True))
 
 
 # --- Key names -----------------------------------------------------------------------------
