@@ -64,3 +64,84 @@ def screen_text():
         return console.export_text()
 
     return render
+
+
+# --- A real terminal: margin inside tmux (clipboard, terminal safety) ----------------------
+
+class Tmux:
+    """One private tmux server (its own socket and config) running one command in a pane."""
+
+    def __init__(self, socket: Path) -> None:
+        self.socket = socket
+
+    def tmux(self, *arguments: str, check: bool = True):
+        import os
+        import subprocess
+
+        environment = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+        return subprocess.run(["tmux", "-S", str(self.socket), *arguments], capture_output=True,
+                              env=environment, timeout=30, check=check)
+
+    def start(self, command: list[str], config: str = "", size: tuple[int, int] = (120, 40),
+              environment: dict[str, str] | None = None) -> None:
+        """Start the server with ``config`` and run ``command`` in its one pane, no X display."""
+        import shlex
+
+        conf = self.socket.with_suffix(".conf")
+        conf.write_text(config + "\nset -g remain-on-exit on\n", encoding="utf-8")
+        settings = {"DISPLAY": None, "WAYLAND_DISPLAY": None, "MARGIN_DB": None,
+                    **(environment or {})}
+        prefix = ["env"] + [f"-u{name}" if value is None else f"{name}={value}"
+                            for name, value in settings.items()]
+        self.tmux("-f", str(conf), "new-session", "-d", "-x", str(size[0]), "-y", str(size[1]),
+                  "-c", str(Path(__file__).resolve().parents[1]), shlex.join(prefix + command))
+
+    def screen(self, escapes: bool = False) -> str:
+        """What the pane shows now; with ``escapes``, the colours and attributes as sequences."""
+        arguments = ["capture-pane", "-p"] + (["-e"] if escapes else [])
+        return self.tmux(*arguments).stdout.decode("utf-8", "replace")
+
+    def wait_for(self, condition, seconds: float = 30.0) -> str:
+        """Poll the pane until ``condition(screen_text)``; fails if it never holds."""
+        import time
+
+        deadline = time.monotonic() + seconds
+        while True:
+            text = self.screen()
+            if condition(text):
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the terminal never showed what was awaited:\n{text}")
+            time.sleep(0.05)
+
+    def press(self, *keys: str) -> None:
+        self.tmux("send-keys", *keys)
+
+    def buffers(self) -> list[str]:
+        """The names of tmux's paste buffers."""
+        listed = self.tmux("list-buffers", "-F", "#{buffer_name}", check=False)
+        return listed.stdout.decode().split()
+
+    def buffer(self) -> str:
+        return self.tmux("show-buffer").stdout.decode("utf-8")
+
+    def stop(self) -> None:
+        self.tmux("kill-server", check=False)
+
+
+@pytest.fixture
+def tmux():
+    """A private tmux server, killed after the test (skips where tmux is not installed)."""
+    import shutil
+    import tempfile
+
+    if not shutil.which("tmux"):
+        pytest.skip("needs tmux")
+    # A socket path must stay short (about 100 bytes), so not under pytest's tmp_path.
+    folder = Path(tempfile.mkdtemp(prefix="margin-tmux-"))
+    server = Tmux(folder / "socket")
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)

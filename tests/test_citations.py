@@ -552,3 +552,31 @@ def test_a_markdown_citation_without_an_outlet_puts_the_title_in_italics():
     cited = cite_article(article(outlet=None, url="https://example.org/a (1)"), "markdown")
     assert cited == (f"Olga Katsimon, *{TITLED}*, September 7, 2025, "
                      "[https://example.org/a (1)](<https://example.org/a (1)>).")
+
+
+# --- boundaries (issue 8) --------------------------------------------------------------------
+
+TWENTY_ONE = [f"{given} {family}" for given, family in zip(
+    "Anna Boris Chen Dana Emil Fedir Galyna Hanna Ivan Jana Kateryna Lev Maria Nina Oleh Petro "
+    "Roman Sofia Taras Uliana Vira".split(),
+    "Adams Bondar Chen Dudko Ernst Franko Gonchar Hrytsenko Ilchenko Jovanovic Kovalenko Lysenko "
+    "Melnyk Novak Oliynyk Petrenko Rudenko Savchenko Tkachenko Usenko Vovk".split())]
+NINETEEN_APA = ("Adams, A., Bondar, B., Chen, C., Dudko, D., Ernst, E., Franko, F., Gonchar, G., "
+                "Hrytsenko, H., Ilchenko, I., Jovanovic, J., Kovalenko, K., Lysenko, L., "
+                "Melnyk, M., Novak, N., Oliynyk, O., Petrenko, P., Rudenko, R., Savchenko, S., "
+                "Tkachenko, T., ")
+
+
+def test_apa_lists_twenty_authors_in_full_and_cuts_twenty_one_to_nineteen_and_the_last():
+    twenty = cite_article(article(authors=TWENTY_ONE[:20]), "apa")
+    assert twenty.startswith(NINETEEN_APA + "& Usenko, U. (2025, September 7).")
+    twenty_one = cite_article(article(authors=TWENTY_ONE), "apa")
+    assert twenty_one.startswith(NINETEEN_APA + "… Vovk, V. (2025, September 7).")
+    assert "Usenko" not in twenty_one
+
+
+@pytest.mark.parametrize("name", ["Who Said It?", "Stop Them!"])
+@pytest.mark.parametrize("style", ["analyst", "chicago-note", "apa", "mla"])
+def test_a_source_name_ending_in_a_question_or_exclamation_mark_gets_no_extra_period(name, style):
+    bare = cite_annotation(annotation(source=name, role=None, via=None), SAMPLE, style)
+    assert f"— {name} " in bare and f"{name}." not in bare and f"{name}," not in bare

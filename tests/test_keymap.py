@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from tui import keymap
 from tui.keymap import (SCOPES, Action, KeymapError, bindings, check_key, default_actions,
@@ -196,3 +202,104 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path):
     path.write_bytes(b'tag-quote = "\xff"\n')
     with pytest.raises(KeymapError, match="not UTF-8"):
         load_user_keymap(path)
+
+
+# --- One parser for both files (issue 8) ---------------------------------------------------
+
+def test_a_line_copied_from_the_shipped_file_works_in_a_users_file(tmp_path):
+    shipped = (ROOT / "keybindings.toml").read_text(encoding="utf-8")
+    line = next(line for line in shipped.splitlines() if line.startswith("tag-quote = {"))
+    copied = line.replace('keys = "q"', 'keys = "Q"')
+    assert load_user_keymap(write(tmp_path, copied + "\n")) == {"tag-quote": "Q"}
+    assert load_user_keymap(write(tmp_path, 'tag-quote = { keys = "Q" }\n')) == {
+        "tag-quote": "Q"}
+    assert load_user_keymap(write(tmp_path, '[reader]\nfind = { keys = "F" }\n')) == {
+        "find": "F"}
+
+
+def test_an_action_named_like_a_table_takes_the_table_form_too(tmp_path):
+    # "library" is both an action (global) and a table: { keys = ... } is the action.
+    assert load_user_keymap(write(tmp_path, 'library = { keys = "ctrl+l" }\n')) == {
+        "library": "ctrl+l"}
+
+
+def test_a_table_entry_with_a_misspelt_field_is_refused_with_its_line(tmp_path):
+    message = refused(tmp_path, '\n[reader]\nfind = { key = "F" }\n')
+    assert "line 3: 'find' has an unknown field 'key' (did you mean 'keys'?)" in message
+
+
+def test_the_keys_of_a_table_entry_must_be_a_string(tmp_path):
+    message = refused(tmp_path, '[reader]\n\nfind = { keys = 3 }\n')
+    assert "line 3: the keys of 'find' must be a string" in message
+
+
+@pytest.mark.parametrize("text, line", [
+    ('help = "f1"\n\n[reader]\n# find is next\n\nfind = 3\n', 6),
+    ('[form]\nsave = "ctrl+s"\n\n[reader]\nsave = "x"\n', 5),
+    ('help = "f1"\n\nreader.find = 3\n', 3),
+    ('[global]\nhelp = "f1"\n\n[reader]\n"find" = { keys = 3 }\n', 5),
+    ('help = "f1"\n[reader]\ntag-claim = "x"\n\n\ntag-quote = "x"\n', 6),
+    ('help = "f1"\n\nreadr = { find = "f" }\n', 3),
+    ('help = "f1"\n\n[reader.find]\nkeys = 4\n', 3),
+])
+def test_a_mistake_inside_a_table_is_reported_on_its_own_line(tmp_path, text, line):
+    assert f", line {line}: " in refused(tmp_path, text)
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "keybindings.toml"
+    path.write_bytes('\ufefftag-quote = "Q"\n[reader]\nfind = "F"\n'.encode("utf-8"))
+    assert load_user_keymap(path) == {"tag-quote": "Q", "find": "F"}
+
+
+@pytest.mark.parametrize("command", [[], ["open", "-"]])
+def test_a_bad_keymap_leaves_no_database_file_behind(tmp_path, command):
+    keys = write(tmp_path, 'tag-quote = "ctrl+nokey"\n')
+    database = tmp_path / "new.db"
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(database),
+                             "--keys", str(keys), *command],
+                            input=b"Some article text.\n", capture_output=True, timeout=60,
+                            env={**os.environ, "MARGIN_DB": ""})
+    assert result.returncode == 2
+    assert result.stderr.decode().count("\n") == 1 and "line 1" in result.stderr.decode()
+    assert not database.exists()
+    assert list(tmp_path.iterdir()) == [keys]
+
+
+# Any Unicode for ids, tables and keys, written as TOML the way a person could write it.
+_words = st.text(min_size=1, max_size=12)
+_ids = st.one_of(_words, st.sampled_from(sorted(default_actions())))
+_tables = st.one_of(st.none(), _words, st.sampled_from(SCOPES))
+_values = st.one_of(
+    st.text(max_size=12).map(json.dumps),
+    st.sampled_from(['"x"', '"ctrl+s"', '"c"', '"?,slash"', "3", "[]", "true"]),
+    st.builds(lambda keys, description: f"{{ keys = {keys}, description = {description} }}",
+              st.text(max_size=8).map(json.dumps), st.text(max_size=8).map(json.dumps)),
+    st.builds(lambda field, keys: f"{{ {field} = {keys} }}", _words.map(json.dumps),
+              st.text(max_size=8).map(json.dumps)),
+)
+_lines = st.tuples(_tables, _ids, _values).map(
+    lambda line: (f"[{json.dumps(line[0])}]\n" if line[0] is not None else "")
+    + f"{json.dumps(line[1])} = {line[2]}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_lines, max_size=5).map("\n".join))
+@example('"\\n" = { find = "f" }')  # once found: a table name with a newline split the message
+@example('find = "\\u001b]0;x\\u0007"')
+def test_any_keymap_text_gives_keys_or_one_keymap_error(text):
+    try:
+        overrides = parse_user_keymap(text)
+    except KeymapError as error:
+        assert "\n" not in error.title
+    else:
+        assert set(overrides) <= set(default_actions())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_at_all_gives_keys_or_one_keymap_error(text):
+    try:
+        parse_user_keymap(text)
+    except KeymapError:
+        pass

@@ -81,8 +81,13 @@ class MarginGroup(click.Group):
 
 
 def fail(message: str) -> None:
-    """Print ``margin: message`` on stderr and exit with the user-error status."""
-    click.echo(f"margin: {message}", err=True)
+    """Print ``margin: message`` on stderr and exit with the user-error status.
+
+    The message can quote what the user gave (a key, a name), so it is made display-safe.
+    """
+    from store.display import display_safe
+
+    click.echo(f"margin: {display_safe(message, one_line=True)}", err=True)
     sys.exit(EXIT_USER_ERROR)
 
 
@@ -180,7 +185,7 @@ def import_command(context: Context, sources: tuple[str, ...], **overrides: str 
                 article, created = add_article(db, _read(source, overrides))
             except MarginError as error:
                 failures += 1
-                click.echo(f"margin: {error}", err=True)
+                click.echo(f"margin: {_one_line(str(error))}", err=True)
             else:
                 state = "imported" if created else "already there"
                 click.echo(f"{article['id']}  {state}  {_one_line(article['title'])}")
@@ -221,14 +226,14 @@ def articles_command(context: Context, as_json: bool) -> None:
 
     rows = list_articles(context.db)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(_json(rows))
         return
     if not rows:
         click.echo("No articles yet: import one with 'margin import FILE-OR-URL'.")
         return
     click.echo(f"{'ID':<8}  {'PUBLISHED':<10}  {'CLAIMS':>6}  {'QUOTES':>6}  TITLE")
     for row in rows:
-        outlet = f" ({row['outlet']})" if row["outlet"] else ""
+        outlet = f" ({_one_line(row['outlet'])})" if row["outlet"] else ""
         click.echo(f"{row['id']:<8}  {(row['published'] or '')[:10]:<10}  {row['claims']:>6}  "
                    f"{row['quotes']:>6}  {_one_line(row['title'])}{outlet}")
 
@@ -315,7 +320,7 @@ def annotations_command(context: Context, article_id: str | None, as_json: bool,
     rows = list_annotations(context.db, article_id=article_id, deleted=deleted,
                             descending=True, **filters)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(_json(rows))
         return
     if not rows:
         click.echo("No annotations match.")
@@ -341,6 +346,7 @@ def cite_command(context: Context, item_id: str, style: str, copy: bool) -> None
     from store.annotations import get_annotation
     from store.articles import get_article
     from store.citations import cite_annotation, cite_article
+    from store.display import display_safe
     from store.errors import NotFoundError
 
     try:
@@ -355,15 +361,16 @@ def cite_command(context: Context, item_id: str, style: str, copy: bool) -> None
         text = cite_article(article, style)
     else:
         text = cite_annotation(annotation, get_article(context.db, annotation["article_id"]), style)
+    # Shown with its controls visible; the clipboard below gets the exact text.
+    click.echo(display_safe(text))
     if copy:
         from tui.clipboard import copy_from_command_line
 
+        # The citation is on stdout whatever happens next, so a clipboard that is missing is a
+        # warning (exit 0), not a failure: what was asked for has been delivered once.
         # OSC 52 must reach the terminal: stdout may be redirected while stderr is still on it.
-        way = copy_from_command_line(text, sys.stdout if sys.stdout.isatty() else sys.stderr)
-        click.echo(text)
-        click.echo(f"margin: copied to {way}", err=True)
-    else:
-        click.echo(text)
+        copied = copy_from_command_line(text, sys.stdout if sys.stdout.isatty() else sys.stderr)
+        click.echo(f"margin: {copied.message('citation')}", err=True)
 
 
 @main.command("export")
@@ -409,16 +416,26 @@ def import_annotations_command(context: Context, file: Path) -> None:
     source = sys.stdin if str(file) == "-" else file
     report = import_annotations(context.db, source)
     for reason in report.kept:
-        click.echo(f"margin: kept the newer copy here: {reason}", err=True)
+        click.echo(f"margin: kept the newer copy here: {_one_line(reason)}", err=True)
     for reason in report.rejected:
-        click.echo(f"margin: rejected: {reason}", err=True)
+        click.echo(f"margin: rejected: {_one_line(reason)}", err=True)
     click.echo(report.summary())
     if report.rejected:
         sys.exit(EXIT_USER_ERROR)
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """Stored text for one line of a table or a message: spaces joined, controls visible."""
+    from store.display import display_safe
+
+    return display_safe(" ".join(str(text).split()), one_line=True)
+
+
+def _json(rows: Any) -> str:
+    """JSON for the terminal or a pipe: the same data, with controls written as escapes."""
+    from store.display import json_safe
+
+    return json_safe(json.dumps(rows, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

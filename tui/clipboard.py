@@ -2,8 +2,16 @@
 
 The system clipboard (through pyperclip: xclip, xsel, wl-clipboard, pbcopy…) comes first. Where
 there is none, as over SSH or with no display, the text goes to the terminal as an OSC 52
-escape, which most terminal emulators turn into a clipboard write, also across SSH. This module
-does not import Textual: the command line uses it too.
+escape, which many terminal emulators turn into a clipboard write, also across SSH. margin
+cannot see whether the terminal took it, so what it tells the analyst says only what it knows.
+
+Inside tmux an OSC 52 from a program reaches nothing unless tmux lets it: with
+``set-clipboard on`` tmux itself takes the plain escape into a paste buffer (and passes it on
+to the outer terminal); with ``allow-passthrough on`` the escape wrapped in tmux's DCS
+passthrough goes straight to the outer terminal. tmux's default, ``set-clipboard external``
+with passthrough off, drops both. margin sends both forms and asks tmux which, if any, it takes.
+
+This module does not import Textual: the command line uses it too.
 """
 
 from __future__ import annotations
@@ -12,12 +20,37 @@ import base64
 import os
 import subprocess
 import sys
-from typing import TextIO
+from dataclasses import dataclass
+from typing import Mapping, TextIO
 
-from store.errors import MarginError
+SYSTEM = "system"
+TERMINAL = "terminal"
+NOWHERE = "nowhere"
 
-SYSTEM = "the system clipboard"
-TERMINAL = "the terminal (OSC 52)"
+INSTALL_ADVICE = "install xclip, xsel or wl-clipboard (with a display)"
+
+
+@dataclass(frozen=True)
+class Copied:
+    """How one copy went: its ``route`` (SYSTEM, TERMINAL or NOWHERE) and what to tell a person.
+
+    ``outcome`` completes a sentence that starts with what was copied ("Citation …").
+    """
+
+    route: str
+    outcome: str
+
+    @property
+    def delivered(self) -> bool:
+        """False when margin knows the text reached no clipboard."""
+        return self.route != NOWHERE
+
+    def message(self, what: str = "Citation") -> str:
+        """The sentence for a notification or stderr: ``Citation copied to …``."""
+        return f"{what} {self.outcome}"
+
+
+COPIED_TO_SYSTEM = Copied(SYSTEM, "copied to the system clipboard")
 
 
 def copy_to_system(text: str) -> bool:
@@ -59,25 +92,95 @@ def _run_quietly(command: list[str], text: str) -> bool:
     return finished.returncode == 0
 
 
+# --- OSC 52 --------------------------------------------------------------------------------
+
 def osc52(text: str) -> str:
-    """The escape sequence that asks the terminal to put ``text`` on the clipboard."""
+    """The plain escape sequence that asks a terminal to put ``text`` on its clipboard."""
     payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
-    sequence = f"\x1b]52;c;{payload}\a"
-    if os.environ.get("TMUX"):
-        # tmux passes an escape on to the outer terminal only inside its own wrapper.
-        sequence = "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
-    return sequence
+    return f"\x1b]52;c;{payload}\a"
 
 
-def copy_from_command_line(text: str, stream: TextIO | None = None) -> str:
-    """Copy for ``margin cite --copy``; returns how the text went (``SYSTEM`` or ``TERMINAL``)."""
+def tmux_passthrough(sequence: str) -> str:
+    """``sequence`` wrapped so tmux hands it to the outer terminal (if allow-passthrough is on).
+
+    Inside the wrapper every ESC is doubled, so tmux can tell the wrapper's end from them.
+    """
+    return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+
+
+@dataclass(frozen=True)
+class TmuxClipboard:
+    """The two tmux options that decide where a program's OSC 52 goes (None: not known)."""
+
+    set_clipboard: str | None
+    allow_passthrough: str | None
+
+
+def tmux_clipboard(environ: Mapping[str, str] | None = None) -> TmuxClipboard | None:
+    """tmux's clipboard options for this pane; None when margin is not running inside tmux."""
+    environ = os.environ if environ is None else environ
+    if not environ.get("TMUX"):
+        return None
+    pane = environ.get("TMUX_PANE")
+    # -A: the value in force for this pane, inherited from the window or globally.
+    target = ["-t", pane] if pane else []
+    return TmuxClipboard(_tmux_option(["-gv", "set-clipboard"]),
+                         _tmux_option(["-Apv", *target, "allow-passthrough"]))
+
+
+def _tmux_option(arguments: list[str]) -> str | None:
+    try:
+        shown = subprocess.run(["tmux", "show-options", *arguments], capture_output=True,
+                               timeout=_COMMAND_TIMEOUT, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    value = shown.stdout.decode("utf-8", "replace").strip()
+    return value if shown.returncode == 0 and value else None
+
+
+def terminal_copy(text: str, tmux: TmuxClipboard | None = None,
+                  in_tmux: bool = False) -> tuple[str, Copied]:
+    """What to write to the terminal to copy ``text`` by OSC 52, and what that achieves.
+
+    ``in_tmux`` with ``tmux`` None means tmux could not be asked about its options.
+    """
+    plain = osc52(text)
+    if not in_tmux and tmux is None:
+        return plain, Copied(TERMINAL, "sent to the terminal as OSC 52: it reaches the clipboard "
+                                       "if the terminal accepts clipboard escapes")
+    # Both forms: tmux takes the plain one with set-clipboard on, passes the wrapped one on with
+    # allow-passthrough on, and silently drops whichever it does not take.
+    sequence = plain + tmux_passthrough(plain)
+    if tmux is None or tmux.set_clipboard is None or tmux.allow_passthrough is None:
+        return sequence, Copied(TERMINAL, "sent to the terminal's clipboard (OSC 52); tmux "
+                                          "passes it on only with set-clipboard on")
+    if tmux.set_clipboard == "on":
+        return sequence, Copied(TERMINAL, "copied to a tmux paste buffer (OSC 52), which tmux "
+                                          "also offers the outer terminal's clipboard")
+    if tmux.allow_passthrough != "off":
+        return sequence, Copied(TERMINAL, "passed through tmux to the terminal as OSC 52: it "
+                                          "reaches the clipboard if the terminal accepts "
+                                          "clipboard escapes")
+    return sequence, Copied(NOWHERE, f"not copied: tmux drops clipboard escapes from programs "
+                                     f"(set-clipboard {tmux.set_clipboard}); run 'tmux set -g "
+                                     f"set-clipboard on', or {INSTALL_ADVICE}")
+
+
+def terminal_copy_here(text: str) -> tuple[str, Copied]:
+    """:func:`terminal_copy` for the terminal margin runs in (asking tmux when inside it)."""
+    return terminal_copy(text, tmux_clipboard(), in_tmux=bool(os.environ.get("TMUX")))
+
+
+def copy_from_command_line(text: str, stream: TextIO | None = None) -> Copied:
+    """Copy for ``margin cite --copy``: the system clipboard, else OSC 52 to ``stream`` when it
+    is a terminal; otherwise nothing is copied and the result says what to install."""
     if copy_to_system(text):
-        return SYSTEM
+        return COPIED_TO_SYSTEM
     stream = stream or sys.stdout
-    if stream.isatty():
-        stream.write(osc52(text))
-        stream.flush()
-        return TERMINAL
-    raise MarginError("no clipboard to copy to",
-                      "install xclip, xsel or wl-clipboard (with a display), or run in a terminal "
-                      "that accepts OSC 52")
+    if not stream.isatty():
+        return Copied(NOWHERE, f"not copied: no clipboard here and no terminal to send it to; "
+                               f"{INSTALL_ADVICE}")
+    sequence, copied = terminal_copy_here(text)
+    stream.write(sequence)
+    stream.flush()
+    return copied

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from store.display import display_safe
 from store.errors import MarginError
-from tui.clipboard import SYSTEM, TERMINAL, copy_to_system
+from tui.clipboard import COPIED_TO_SYSTEM, Copied, copy_to_system, terminal_copy_here
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -19,37 +20,32 @@ DEFAULT_STYLE = "analyst"
 
 
 class SystemClipboard:
-    """App mixin: ``copy_to_clipboard`` tries the system clipboard, then Textual's OSC 52.
+    """App mixin: ``copy_to_clipboard`` tries the system clipboard, then OSC 52 to the terminal.
 
-    ``copy_route`` remembers which way the last copy went (``SYSTEM`` or ``TERMINAL``), so the
-    notification can tell the analyst where to paste from.
+    ``last_copy`` says how the last copy went, so the notification can tell the analyst where
+    to paste from, or that nothing was copied.
     """
 
-    copy_route: str | None = None
+    last_copy: Copied | None = None
 
     def copy_to_clipboard(self, text: str) -> None:
         """Copy ``text``: pyperclip first; where it finds no clipboard, the terminal (OSC 52)."""
+        # Textual keeps the text for pasting inside the app; so do we, whichever way it goes.
+        self._clipboard = text
         if copy_to_system(text):
-            # Textual's own copy keeps the text for pasting inside the app; so do we.
-            self._clipboard = text
-            self.copy_route = SYSTEM
-        else:
-            super().copy_to_clipboard(text)  # type: ignore[misc]
-            self.copy_route = TERMINAL
+            self.last_copy = COPIED_TO_SYSTEM
+            return
+        # Textual's own copy writes a bare OSC 52, which tmux drops by default; ours is
+        # wrapped for tmux too and knows what tmux will do with it.
+        sequence, self.last_copy = terminal_copy_here(text)
+        if self._driver is not None:  # type: ignore[attr-defined]
+            self._driver.write(sequence)  # type: ignore[attr-defined]
 
 
-def copy_text(app: App, text: str) -> str:
-    """Copy through the app; returns which way the text went (``SYSTEM`` or ``TERMINAL``)."""
+def copy_text(app: App, text: str) -> Copied:
+    """Copy through the app (a ``SystemClipboard``); returns how the copy went."""
     app.copy_to_clipboard(text)
-    # An app without the mixin has only Textual's copy, which is OSC 52.
-    return getattr(app, "copy_route", None) or TERMINAL
-
-
-def copied_message(route: str, what: str = "Citation") -> str:
-    """The notification after a copy: where the text went."""
-    if route == SYSTEM:
-        return f"{what} copied to {SYSTEM}"
-    return f"{what} sent to {TERMINAL}"
+    return app.last_copy  # type: ignore[attr-defined]
 
 
 def citation_for(app: App, annotation: dict, style: str = DEFAULT_STYLE) -> str:
@@ -61,19 +57,22 @@ def citation_for(app: App, annotation: dict, style: str = DEFAULT_STYLE) -> str:
     return cite_annotation(annotation, article, style)
 
 
-def copy_citation(app: App, annotation: dict | None, style: str = DEFAULT_STYLE) -> str | None:
-    """Copy an annotation's citation and say where it went; None if nothing was copied."""
+def copy_citation(app: App, annotation: dict | None,
+                  style: str = DEFAULT_STYLE) -> Copied | None:
+    """Copy an annotation's citation and say how it went; None if there was nothing to cite."""
     if annotation is None:
         app.notify("No annotation here to cite", timeout=2)
         return None
     try:
         text = citation_for(app, annotation, style)
     except MarginError as error:
-        app.notify(str(error), title="Not copied", severity="error", markup=False)
+        app.notify(display_safe(str(error)), title="Not copied", severity="error", markup=False)
         return None
-    route = copy_text(app, text)
-    app.notify(copied_message(route), title=f"{style} style", markup=False, timeout=3)
-    return route
+    copied = copy_text(app, text)
+    app.notify(copied.message("Citation"), title=f"{style} style", markup=False,
+               severity="information" if copied.delivered else "warning",
+               timeout=3 if copied.delivered else 8)
+    return copied
 
 
 def copy_citation_as(app: App, annotation: dict | None) -> None:

@@ -22,6 +22,7 @@ from typing import Mapping
 from textual.binding import Binding
 from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys, format_key
 
+from store.display import display_safe
 from store.errors import MarginError
 
 SCOPES = ("global", "library", "reader", "form", "review")
@@ -62,7 +63,14 @@ class Action:
 
 
 class KeymapError(MarginError):
-    """A keybindings file that cannot be used; the message names the file, the line and why."""
+    """A keybindings file that cannot be used; the message names the file, the line and why.
+
+    The message quotes what the file says, so its controls (a newline, an escape) are shown as
+    visible characters: the message stays one line and never acts on the terminal.
+    """
+
+    def __init__(self, title: str, advice: str = "") -> None:
+        super().__init__(display_safe(title, one_line=True), display_safe(advice, one_line=True))
 
 
 # --- Key names -----------------------------------------------------------------------------
@@ -170,27 +178,65 @@ def default_actions() -> dict[str, Action]:
 
 def parse_defaults(text: str, name: str) -> dict[str, Action]:
     """Read a defaults file (scope tables of ``id = {keys, description}``) and check it."""
+    text = _without_bom(text)
     data = _parse_toml(text, name)
+    lines = _KeyLines(text)
     actions: dict[str, Action] = {}
     for scope, table in data.items():
         if scope not in SCOPES or not isinstance(table, dict):
-            raise KeymapError(f"{name}, line {_line_of(text, scope, header=True)}: "
-                              f"unknown table [{scope}]",
+            raise KeymapError(f"{name}, line {lines.find(scope)}: unknown table [{scope}]",
                               f"tables are {', '.join(SCOPES)}")
         for action_id, entry in table.items():
-            where = f"{name}, line {_line_of(text, action_id)}"
+            where = f"{name}, line {lines.find(scope, action_id)}"
             if action_id in actions:
                 raise KeymapError(f"{where}: action id '{action_id}' appears twice",
                                   "ids are unique across every table")
-            if not (isinstance(entry, dict) and isinstance(entry.get("keys"), str)
-                    and isinstance(entry.get("description"), str)):
+            keys, description = _read_entry(action_id, entry, where)
+            if description is None:
                 raise KeymapError(f"{where}: '{action_id}' needs keys and a description",
                                   'write it as { keys = "...", description = "..." }')
-            _check_keys(entry["keys"], where)
-            actions[action_id] = Action(action_id, scope, normalize_keys(entry["keys"]),
-                                        entry["description"])
-    _check_conflicts(actions, text, name, changed=set(actions))
+            actions[action_id] = Action(action_id, scope, normalize_keys(keys), description)
+    blame = {action_id: lines.find(action.scope, action_id)
+             for action_id, action in actions.items()}
+    _check_conflicts(actions, name, changed=blame)
     return actions
+
+
+def _read_entry(action_id: str, value: object, where: str) -> tuple[str, str | None]:
+    """The keys and description of one line, written ``"keys"`` or ``{ keys, description }``.
+
+    Both files take both forms, so a line copied from the shipped defaults works in a user's
+    file (where its description is only a reminder: help keeps the shipped one).
+    """
+    description = None
+    if isinstance(value, dict):
+        for field in value:
+            if field not in _ENTRY_FIELDS:
+                raise KeymapError(f"{where}: '{action_id}' has an unknown field '{field}'"
+                                  f"{_suggest(field, _ENTRY_FIELDS)}",
+                                  f'write it as {action_id} = {{ keys = "key" }}')
+        if "keys" not in value:
+            raise KeymapError(f"{where}: '{action_id}' gives no keys",
+                              f'write it as {action_id} = {{ keys = "key" }}')
+        description = value.get("description")
+        if description is not None and not isinstance(description, str):
+            raise KeymapError(f"{where}: the description of '{action_id}' must be a string",
+                              'write it in quotes, e.g. description = "Find text"')
+        value = value["keys"]
+    if not isinstance(value, str):
+        raise KeymapError(f"{where}: the keys of '{action_id}' must be a string",
+                          f'write it as {action_id} = "key" (several keys: "a,ctrl+b")')
+    _check_keys(value, where)
+    return value, description
+
+
+_ENTRY_FIELDS = ("keys", "description")
+
+
+def _is_entry(value: object) -> bool:
+    """Whether a TOML table is one action's ``{ keys, description }`` rather than a scope's
+    table of actions (no action is named ``keys`` or ``description``)."""
+    return isinstance(value, dict) and any(field in value for field in _ENTRY_FIELDS)
 
 
 def bindings(scope: str) -> list[Binding]:
@@ -263,11 +309,15 @@ def load_user_keymap(path: Path | None) -> dict[str, str]:
 def parse_user_keymap(text: str, name: str = "keybindings.toml") -> dict[str, str]:
     """Check the text of a user's keybindings file and return its ``{id: keys}`` overrides."""
     defaults = default_actions()
+    text = _without_bom(text)
     data = _parse_toml(text, name)
+    lines = _KeyLines(text)
     overrides: dict[str, str] = {}
+    blame: dict[str, int] = {}
 
     def take(action_id: str, value: object, table: str | None) -> None:
-        where = f"{name}, line {_line_of(text, action_id, table)}"
+        line = lines.find(table, action_id) if table else lines.find(action_id)
+        where = f"{name}, line {line}"
         if action_id not in defaults:
             raise KeymapError(f"{where}: unknown action id '{action_id}'"
                               f"{_suggest(action_id, defaults)}",
@@ -276,29 +326,32 @@ def parse_user_keymap(text: str, name: str = "keybindings.toml") -> dict[str, st
         if table is not None and table != scope:
             raise KeymapError(f"{where}: '{action_id}' belongs in [{scope}], not [{table}]",
                               f"move it under [{scope}] or to the top of the file")
-        if not isinstance(value, str):
-            raise KeymapError(f"{where}: the keys of '{action_id}' must be a string",
-                              f'write it as {action_id} = "key" (several keys: "a,ctrl+b")')
+        keys, _description = _read_entry(action_id, value, where)
         if action_id in overrides:
             raise KeymapError(f"{where}: '{action_id}' is set twice",
                               "keep one of the two lines")
-        _check_keys(value, where)
-        overrides[action_id] = normalize_keys(value)
+        overrides[action_id] = normalize_keys(keys)
+        blame[action_id] = line
 
     for key, value in data.items():
-        if isinstance(value, dict) and key in SCOPES:
+        if isinstance(value, dict) and key in SCOPES and not _is_entry(value):
             for action_id, keys in value.items():
                 take(action_id, keys, key)
         elif isinstance(value, dict) and key not in defaults:
-            raise KeymapError(f"{name}, line {_line_of(text, key, header=True)}: unknown table "
+            raise KeymapError(f"{name}, line {lines.find(key)}: unknown table "
                               f"[{key}]{_suggest(key, SCOPES)}",
                               f"tables are {', '.join(SCOPES)}, and are optional")
         else:
             take(key, value, None)
 
     effective = effective_actions(overrides)
-    _check_conflicts(effective, text, name, changed=set(overrides))
+    _check_conflicts(effective, name, changed=blame)
     return overrides
+
+
+def _without_bom(text: str) -> str:
+    """The text without the byte order mark some editors put first (TOML forbids it there)."""
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def _parse_toml(text: str, name: str) -> dict:
@@ -332,20 +385,23 @@ def _check_keys(keys: str, where: str) -> None:
                               "question_mark, slash")
 
 
-def _check_conflicts(actions: Mapping[str, Action], text: str, name: str,
-                     changed: set[str]) -> None:
-    """Refuse two actions on one key where both work: the same screen, or global and a screen."""
+def _check_conflicts(actions: Mapping[str, Action], name: str,
+                     changed: Mapping[str, int]) -> None:
+    """Refuse two actions on one key where both work: the same screen, or global and a screen.
+
+    ``changed`` gives the line of each action the file sets; of two clashing actions, the one on
+    the later line is blamed, and an unchanged default is never blamed.
+    """
     owners: dict[tuple[str, str], Action] = {}
-    # Unchanged defaults first, then the user's lines in file order: the later line is blamed.
     ordered = sorted(actions.values(), key=lambda a: (
-        a.id in changed, _line_of(text, a.id) if a.id in changed else 0, SCOPES.index(a.scope)))
+        a.id in changed, changed.get(a.id, 0), SCOPES.index(a.scope)))
     for action in ordered:
         scopes = SCOPES if action.scope == "global" else (action.scope, "global")
         for key in action.key_list:
             for scope in scopes:
                 other = owners.get((scope, key))
                 if other is not None and other.id != action.id:
-                    where = f"{name}, line {_line_of(text, action.id)}"
+                    where = f"{name}, line {changed.get(action.id, 1)}"
                     place = ("everywhere" if "global" in (action.scope, other.scope)
                              else f"in the {action.scope}")
                     raise KeymapError(
@@ -355,23 +411,54 @@ def _check_conflicts(actions: Mapping[str, Action], text: str, name: str,
             owners[(action.scope, key)] = action
 
 
-def _line_of(text: str, key: str, table: str | None = None, header: bool = False) -> int:
-    """The 1-based line where ``key`` is assigned (inside ``[table]`` if given), or where the
-    table ``[key]`` opens when ``header`` is true; 1 if not found."""
-    quoted = re.escape(key)
-    assignment = re.compile(rf"""^\s*(?:{quoted}|"{quoted}"|'{quoted}')\s*=""")
-    opening = re.compile(rf"""^\s*\[\s*(?:{quoted}|"{quoted}"|'{quoted}')\s*\]""")
-    current: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        opened = re.match(r"""^\s*\[\s*["']?([^\]"']+)["']?\s*\]""", line)
-        if opened:
-            current = opened.group(1).strip()
-            if header and opening.match(line):
-                return number
-            continue
-        if not header and assignment.match(line) and (table is None or current == table):
-            return number
-    return 1
+# A TOML key: bare, "basic" or 'literal', joined by dots into a dotted key.
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_HEADER = re.compile(rf"^\s*\[\[?\s*({_DOTTED_KEY})\s*\]\]?")
+_ASSIGNMENT = re.compile(rf"^\s*({_DOTTED_KEY})\s*=")
+
+
+class _KeyLines:
+    """Where each key of a TOML text is set, by its full path (table headers included).
+
+    tomllib gives values without lines; this reads table headers and ``key =`` lines (dotted
+    keys too) so a message can point at the line a person wrote.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.lines: dict[tuple[str, ...], int] = {}
+        table: tuple[str, ...] = ()
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = _HEADER.match(line)
+            if header:
+                table = _key_path(header.group(1))
+                self.lines.setdefault(table, number)
+                continue
+            assignment = _ASSIGNMENT.match(line)
+            if assignment:
+                self.lines.setdefault(table + _key_path(assignment.group(1)), number)
+
+    def find(self, *path: str) -> int:
+        """The line that sets ``path``, or the line of its nearest enclosing key; else 1."""
+        for length in range(len(path), 0, -1):
+            if path[:length] in self.lines:
+                return self.lines[path[:length]]
+        return 1
+
+
+def _key_path(dotted: str) -> tuple[str, ...]:
+    """``reader."find"`` as ``("reader", "find")``."""
+    parts = re.findall(_KEY_PART, dotted)
+    return tuple(_unquote(part) for part in parts)
+
+
+def _unquote(part: str) -> str:
+    if part.startswith("'"):
+        return part[1:-1]
+    if part.startswith('"'):
+        # A basic string's escapes, read the way TOML reads them.
+        return tomllib.loads(f"k = {part}")["k"]
+    return part
 
 
 def _suggest(word: str, choices) -> str:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
 from store.articles import list_articles
+from store.display import display_safe
 from store.errors import MarginError
 from tui.keymap import bindings, display_keys
 from tui.widgets.key_bar import KeyBar
@@ -109,8 +110,10 @@ class LibraryScreen(Screen[None]):
         table.clear()
         for article in list_articles(self.app.db, search=self.search or None):
             table.add_row(
-                Text(article["title"], overflow="ellipsis", no_wrap=True),
-                Text(article["outlet"] or "", overflow="ellipsis", no_wrap=True),
+                Text(display_safe(article["title"], one_line=True), overflow="ellipsis",
+                     no_wrap=True),
+                Text(display_safe(article["outlet"] or "", one_line=True), overflow="ellipsis",
+                     no_wrap=True),
                 Text((article["published"] or "")[:10]),
                 Text(str(article["claims"]), justify="right"),
                 Text(str(article["quotes"]), justify="right"),

@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from store import annotations as store_annotations
 from store import confidence as confidence_terms
 from store.articles import get_article
+from store.display import display_safe
 from store.errors import MarginError, ValidationError
 from store.spans import (Boundaries, Matches, find_first, next_word_start, previous_word_start,
                          quotation_at, snap_to_words, source_hints)
@@ -648,7 +649,7 @@ class ReaderScreen(Screen[None]):
 
 def article_header(article: dict) -> Text:
     """Title, then authors, outlet and date: literal text, never markup."""
-    header = Text(article.get("title") or "Untitled", style="bold")
+    header = Text(display_safe(article.get("title") or "Untitled", one_line=True), style="bold")
     details = []
     if article.get("authors"):
         details.append(", ".join(article["authors"]))
@@ -658,7 +659,7 @@ def article_header(article: dict) -> Text:
         details.append(format_published(article["published"]))
     if details:
         header.append("\n")
-        header.append(" · ".join(details), style="dim")
+        header.append(display_safe(" · ".join(details), one_line=True), style="dim")
     return header
 
 

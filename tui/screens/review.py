@@ -32,6 +32,7 @@ from textual.widgets import Input, Static
 
 from store import annotations as store_annotations
 from store import confidence as confidence_terms
+from store.display import display_safe
 from store.errors import MarginError, ValidationError
 from store.query import SYNTAX, parse_filter
 from tui.copying import copy_citation, copy_citation_as
@@ -77,7 +78,7 @@ def row_cells(annotation: dict) -> tuple[Text, ...]:
         " ".join((annotation.get("article_title") or "").split()),
         (annotation.get("created_at") or "")[:10],
     )
-    return tuple(Text(value, style=style) for value in values)
+    return tuple(Text(display_safe(value, one_line=True), style=style) for value in values)
 
 
 class StatusLine(Widget):
@@ -400,7 +401,7 @@ class ReviewScreen(Screen[None]):
         if error is None:
             line.display = False
             return
-        line.update(Text(str(error)))
+        line.update(Text(display_safe(str(error), one_line=True)))
         line.display = True
 
     # --- filtering

@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from store import confidence as confidence_terms
+from store.display import display_safe
 from store.errors import ValidationError
 from store.sources import find_source, suggest_sources
 from store.spans import SourceHint
@@ -264,7 +265,7 @@ class AnnotationForm(Vertical):
         values = self.initial
         verb = "Edit" if self.editing else "New"
         yield Static(Text(f"{verb} {values.kind}"), id="form-title")
-        yield Static(Text(_excerpt(self.span_text)), id="form-span")
+        yield Static(Text(display_safe(_excerpt(self.span_text))), id="form-span")
         with VerticalScroll(id="form-fields"):
             with Horizontal(classes="field", id="field-kind"):
                 yield FieldLabel("Kind")

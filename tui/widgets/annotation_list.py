@@ -17,6 +17,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from store.display import display_safe
+
 EXCERPT_LENGTH = 90
 ROWS = 3  # per annotation: the heading, the words, a gap
 
@@ -51,16 +53,17 @@ def annotation_heading(annotation: dict, describe=None, kind_style: Style | str 
     if annotation.get("grade"):
         details.append(annotation["grade"])
     if details:
-        heading.append(" · " + " · ".join(details))
+        heading.append(display_safe(" · " + " · ".join(details), one_line=True))
     return heading
 
 
 def annotation_words(annotation: dict) -> Text:
     """The annotated words (a quote in quotation marks), then the note, on one line."""
     words = excerpt(annotation["exact"])
+    words = display_safe(words)
     text = Text(f"“{words}”" if annotation["kind"] == "quote" else words)
     if annotation.get("note"):
-        text.append(" — " + excerpt(annotation["note"], 60), style="italic")
+        text.append(" — " + display_safe(excerpt(annotation["note"], 60)), style="italic")
     return text
 
 

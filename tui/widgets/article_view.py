@@ -22,6 +22,7 @@ from textual.reactive import Reactive, reactive
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
+from store.display import display_safe
 from store.spans import Boundaries, LineIndex, snap_to_words, spans_by_line
 
 Span = tuple[int, int]
@@ -150,7 +151,9 @@ class ArticleView(TextArea, inherit_bindings=False):
         # TextArea's own version, less syntax highlighting (an article has no language) and
         # with a wrapping that counts its height once.
         self._highlight_query = None
-        self.document = Document(text)
+        # The document is what is drawn: controls and bidi overrides as visible characters, one
+        # for one, so rows, columns and offsets stay those of the stored text.
+        self.document = Document(display_safe(text))
         self.wrapped_document = ArticleWrapping(self.document, tab_width=self.indent_width)
         self.navigator = DocumentNavigator(self.wrapped_document)
         self._build_highlight_map()

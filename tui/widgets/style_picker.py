@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from store.display import display_safe
+
 PREVIEW_LENGTH = 240
 
 
@@ -72,7 +74,7 @@ class StylePicker(ModalScreen[str | None]):
 
     def _label(self, style: str) -> Text:
         label = Text(style, style="bold")
-        preview = " ".join(self.previews.get(style, "").split())
+        preview = display_safe(" ".join(self.previews.get(style, "").split()), one_line=True)
         if preview:
             if len(preview) > PREVIEW_LENGTH:
                 preview = preview[: PREVIEW_LENGTH - 1] + "…"

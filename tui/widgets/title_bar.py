@@ -8,6 +8,8 @@ from textual import events
 from textual.app import RenderResult
 from textual.widget import Widget
 
+from store.display import display_safe
+
 
 class TitleBar(Widget, can_focus=False):
     """``⭘  margin — Reader``: the icon opens the palette when clicked, as the header's does."""
@@ -35,10 +37,10 @@ class TitleBar(Widget, can_focus=False):
     def render(self) -> RenderResult:
         screen = self.screen
         title = screen.title or self.app.title
-        words = Text(title, no_wrap=True, overflow="ellipsis")
+        words = Text(display_safe(title, one_line=True), no_wrap=True, overflow="ellipsis")
         if screen.sub_title:
             words.append(" — ")
-            words.append(screen.sub_title, style="dim")
+            words.append(display_safe(screen.sub_title, one_line=True), style="dim")
         width = self.size.width
         icon = f" {self.ICON}".ljust(self._ICON_WIDTH)
         room = max(0, width - 2 * self._ICON_WIDTH)
