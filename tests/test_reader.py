@@ -25,6 +25,8 @@ from tui.widgets.annotation_form import AnnotationForm, ConfirmDiscard, KindTogg
 from tui.widgets.annotation_list import AnnotationList
 from tui.widgets.article_view import ArticleView
 
+from pilot_helpers import until
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 KURSK = CORPUS / "ukrainska-pravda-2025-09-07-kursk.txt"
 SIZE = (120, 36)
@@ -155,15 +157,16 @@ async def test_markup_in_the_article_title_authors_and_sources_is_shown_as_typed
         assert "[blink]n[/blink]" in shown
 
 
-async def test_opening_with_a_span_selects_it_and_scrolls_it_into_view(library):
-    _, article = library
-    start = article["text"].index(RECRUITMENT)
-    app = reader_app(library, select=(start, start + len(RECRUITMENT)))
+async def test_opening_on_an_annotation_puts_the_cursor_on_it_in_view_not_a_selection(
+        annotated):
+    _, article, claim, quote = annotated
+    app = reader_app(annotated[:2], annotation=quote)
     async with app.run_test(size=(80, 16)) as pilot:
         _, view = await opened(pilot)
-        await pilot.pause()
-        assert selected(view) == RECRUITMENT
-        assert "recruitment plan" in shown_text(app)
+        await until(pilot, lambda: "recruitment plan" in shown_text(app))
+        assert view.selected_span is None
+        assert view.cursor_offset == quote["start"]
+        assert view.current_annotation["id"] == quote["id"]
 
 
 # --- moving
