@@ -793,3 +793,37 @@ async def test_keys_typed_straight_after_leaving_the_reader_do_not_act_on_the_ar
         assert app.screen is not screen
         live = store_annotations.list_annotations(app.db, article_id=article["id"])
         assert {a["id"] for a in live} == {claim["id"], quote["id"]}
+
+
+# --- A claim and a quote on the same words --------------------------------------------------
+
+async def test_a_claim_and_a_quote_on_the_same_words_are_each_a_stop_and_each_editable(
+        annotated):
+    path, article, claim, quote = annotated
+    db = open_db(path)
+    twin = store_annotations.add_annotation(db, article["id"], start=quote["start"],
+                                            end=quote["end"], kind="claim", source="DIU")
+    db.conn.close()
+    app = margin_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        stops = []
+        for _ in range(3):
+            await pilot.press("right_square_bracket")
+            stops.append(view.current_annotation["id"])
+        assert stops == [claim["id"], twin["id"], quote["id"]]
+        await pilot.press("left_square_bracket")
+        assert view.current_annotation["id"] == twin["id"]
+        assert view.cursor_offset == quote["start"]
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.form is not None)
+        assert screen.form.editing["id"] == twin["id"]
+        await pilot.press("escape")
+        await until(pilot, lambda: screen.form is None)
+        # Cancelled: back on the claim, nothing selected that c could tag a second time.
+        assert view.selected_span is None
+        assert view.current_annotation["id"] == twin["id"]
+        await pilot.press("d")
+        await until(pilot, lambda: store_annotations.get_annotation(
+            app.db, twin["id"])["deleted_at"] is not None)
+        assert store_annotations.get_annotation(app.db, quote["id"])["deleted_at"] is None
