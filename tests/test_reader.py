@@ -25,7 +25,7 @@ from tui.widgets.annotation_form import AnnotationForm, ConfirmDiscard, KindTogg
 from tui.widgets.annotation_list import AnnotationList
 from tui.widgets.article_view import ArticleView
 
-from pilot_helpers import until
+from pilot_helpers import drawn, until
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 KURSK = CORPUS / "ukrainska-pravda-2025-09-07-kursk.txt"
@@ -827,3 +827,62 @@ async def test_a_claim_and_a_quote_on_the_same_words_are_each_a_stop_and_each_ed
         await until(pilot, lambda: store_annotations.get_annotation(
             app.db, twin["id"])["deleted_at"] is not None)
         assert store_annotations.get_annotation(app.db, quote["id"])["deleted_at"] is None
+
+
+# --- Undo stays in its article; markup in a span shows as typed ----------------------------
+
+async def test_u_undoes_only_in_the_article_shown_when_two_have_been_read(annotated):
+    path, article, claim, quote = annotated
+    db = open_db(path)
+    other, _ = add_article(db, Draft(text="Another article. It says little of note.",
+                                     title="Other", format="txt", source="test"))
+    elsewhere = store_annotations.add_annotation_by_text(db, other["id"], kind="claim",
+                                                         text="says little")
+    db.conn.close()
+    app = margin_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        await pilot.press("right_square_bracket", "d")
+        await until(pilot, lambda: len(view.annotations) == 1)
+        app.open_reader(other["id"])  # as the library's enter does
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen)
+                    and app.screen.article_id == other["id"])
+        second = app.screen
+        await pilot.press("right_square_bracket", "d")
+        await until(pilot, lambda: not second.view.annotations)
+        await pilot.press("u")
+        await until(pilot, lambda: len(second.view.annotations) == 1)
+        stored = store_annotations.get_annotation
+        assert stored(app.db, elsewhere["id"])["deleted_at"] is None
+        assert stored(app.db, claim["id"])["deleted_at"] is not None
+        await drawn(pilot, second)
+        await pilot.press("u")  # then its creation
+        await until(pilot, lambda: not second.view.annotations)
+        await drawn(pilot, second)
+        await pilot.press("u")  # and nothing more here, whatever the other article has
+        await until(pilot, lambda: any("Nothing to undo in this article" in n.message
+                                       for n in app._notifications))
+        assert stored(app.db, claim["id"])["deleted_at"] is not None
+
+
+async def test_markup_in_a_span_shows_as_typed_in_the_form_and_the_side_list(tmp_path):
+    path = tmp_path / "margin.db"
+    db = open_db(path)
+    text = "Before [bold]x[/bold] and [red]alarm[/red] after.\n\nMore text here."
+    article, _ = add_article(db, Draft(text=text, title="T", format="txt", source="test"))
+    store_annotations.add_annotation_by_text(db, article["id"], kind="claim",
+                                             text="[red]alarm[/red]")
+    db.conn.close()
+    app = MarginApp(path, open_article=article["id"])
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await until(pilot, lambda: "[red]alarm[/red]" in side_pane(app))
+        await pilot.press("right_square_bracket", "enter")
+        await until(pilot, lambda: screen.form is not None)
+        await until(pilot, lambda: "[red]alarm[/red]" in side_pane(app))
+
+
+def side_pane(app) -> str:
+    """What the right-hand pane shows (each screen row right of the divider)."""
+    return "\n".join(line.split("│", 1)[1] for line in shown_text(app).splitlines()
+                     if "│" in line)
