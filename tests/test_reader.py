@@ -95,9 +95,10 @@ def shown_text(app) -> str:
 
 
 async def opened(pilot) -> tuple[ReaderScreen, ArticleView]:
-    await pilot.pause()
+    """Wait until the reader shows its article (failing if it never does)."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, ReaderScreen))
     screen = pilot.app.screen
-    assert isinstance(screen, ReaderScreen)
+    await drawn(pilot, screen)
     return screen, screen.view
 
 

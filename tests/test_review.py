@@ -22,7 +22,7 @@ from tui.screens.review import PAGE, EditAnnotationScreen, ReviewScreen
 from tui.widgets.annotation_form import AnnotationForm
 from tui.widgets.style_picker import StylePicker
 
-from pilot_helpers import until
+from pilot_helpers import drawn, until
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 KURSK = CORPUS / "ukrainska-pravda-2025-09-07-kursk.txt"
@@ -60,12 +60,11 @@ def library(tmp_path: Path):
 
 
 async def settled(pilot) -> ReviewScreen:
-    """Wait until the review has run its filter and fetched its rows."""
-    for _ in range(1000):
-        await pilot.pause(0.01)
-        if not getattr(pilot.app.screen, "busy", False):
-            break
-    await pilot.pause()
+    """Wait until the review has run its filter, fetched its rows and drawn them (failing if
+    it never does)."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen)
+                and not pilot.app.screen.busy)
+    await drawn(pilot, pilot.app.screen)
     return pilot.app.screen
 
 
