@@ -10,3 +10,11 @@ async def until(pilot, condition, seconds: float = 10.0) -> None:
             return
         await pilot.pause(0.02)
     assert condition()
+
+
+async def drawn(pilot, shows) -> None:
+    """Wait until a screen (or the form) has drawn its latest content, so that a key pressed
+    next counts as pressed on it (``tui.shown``), as it would for an analyst looking at it."""
+    import math
+
+    await until(pilot, lambda: shows.shown_at != math.inf)

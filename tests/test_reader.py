@@ -25,6 +25,8 @@ from tui.widgets.annotation_form import AnnotationForm, ConfirmDiscard, KindTogg
 from tui.widgets.annotation_list import AnnotationList
 from tui.widgets.article_view import ArticleView
 
+from pilot_helpers import drawn, until
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 KURSK = CORPUS / "ukrainska-pravda-2025-09-07-kursk.txt"
 SIZE = (120, 36)
@@ -93,9 +95,10 @@ def shown_text(app) -> str:
 
 
 async def opened(pilot) -> tuple[ReaderScreen, ArticleView]:
-    await pilot.pause()
+    """Wait until the reader shows its article (failing if it never does)."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, ReaderScreen))
     screen = pilot.app.screen
-    assert isinstance(screen, ReaderScreen)
+    await drawn(pilot, screen)
     return screen, screen.view
 
 
@@ -155,15 +158,16 @@ async def test_markup_in_the_article_title_authors_and_sources_is_shown_as_typed
         assert "[blink]n[/blink]" in shown
 
 
-async def test_opening_with_a_span_selects_it_and_scrolls_it_into_view(library):
-    _, article = library
-    start = article["text"].index(RECRUITMENT)
-    app = reader_app(library, select=(start, start + len(RECRUITMENT)))
+async def test_opening_on_an_annotation_puts_the_cursor_on_it_in_view_not_a_selection(
+        annotated):
+    _, article, claim, quote = annotated
+    app = reader_app(annotated[:2], annotation=quote)
     async with app.run_test(size=(80, 16)) as pilot:
         _, view = await opened(pilot)
-        await pilot.pause()
-        assert selected(view) == RECRUITMENT
-        assert "recruitment plan" in shown_text(app)
+        await until(pilot, lambda: "recruitment plan" in shown_text(app))
+        assert view.selected_span is None
+        assert view.cursor_offset == quote["start"]
+        assert view.current_annotation["id"] == quote["id"]
 
 
 # --- moving
@@ -829,3 +833,96 @@ async def test_keys_typed_straight_after_leaving_the_reader_do_not_act_on_the_ar
         assert app.screen is not screen
         live = store_annotations.list_annotations(app.db, article_id=article["id"])
         assert {a["id"] for a in live} == {claim["id"], quote["id"]}
+
+
+# --- A claim and a quote on the same words --------------------------------------------------
+
+async def test_a_claim_and_a_quote_on_the_same_words_are_each_a_stop_and_each_editable(
+        annotated):
+    path, article, claim, quote = annotated
+    db = open_db(path)
+    twin = store_annotations.add_annotation(db, article["id"], start=quote["start"],
+                                            end=quote["end"], kind="claim", source="DIU")
+    db.conn.close()
+    app = margin_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        stops = []
+        for _ in range(3):
+            await pilot.press("right_square_bracket")
+            stops.append(view.current_annotation["id"])
+        assert stops == [claim["id"], twin["id"], quote["id"]]
+        await pilot.press("left_square_bracket")
+        assert view.current_annotation["id"] == twin["id"]
+        assert view.cursor_offset == quote["start"]
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.form is not None)
+        assert screen.form.editing["id"] == twin["id"]
+        await pilot.press("escape")
+        await until(pilot, lambda: screen.form is None)
+        # Cancelled: back on the claim, nothing selected that c could tag a second time.
+        assert view.selected_span is None
+        assert view.current_annotation["id"] == twin["id"]
+        await pilot.press("d")
+        await until(pilot, lambda: store_annotations.get_annotation(
+            app.db, twin["id"])["deleted_at"] is not None)
+        assert store_annotations.get_annotation(app.db, quote["id"])["deleted_at"] is None
+
+
+# --- Undo stays in its article; markup in a span shows as typed ----------------------------
+
+async def test_u_undoes_only_in_the_article_shown_when_two_have_been_read(annotated):
+    path, article, claim, quote = annotated
+    db = open_db(path)
+    other, _ = add_article(db, Draft(text="Another article. It says little of note.",
+                                     title="Other", format="txt", source="test"))
+    elsewhere = store_annotations.add_annotation_by_text(db, other["id"], kind="claim",
+                                                         text="says little")
+    db.conn.close()
+    app = margin_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        await pilot.press("right_square_bracket", "d")
+        await until(pilot, lambda: len(view.annotations) == 1)
+        app.open_reader(other["id"])  # as the library's enter does
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen)
+                    and app.screen.article_id == other["id"])
+        second = app.screen
+        await pilot.press("right_square_bracket", "d")
+        await until(pilot, lambda: not second.view.annotations)
+        await pilot.press("u")
+        await until(pilot, lambda: len(second.view.annotations) == 1)
+        stored = store_annotations.get_annotation
+        assert stored(app.db, elsewhere["id"])["deleted_at"] is None
+        assert stored(app.db, claim["id"])["deleted_at"] is not None
+        await drawn(pilot, second)
+        await pilot.press("u")  # then its creation
+        await until(pilot, lambda: not second.view.annotations)
+        await drawn(pilot, second)
+        await pilot.press("u")  # and nothing more here, whatever the other article has
+        await until(pilot, lambda: any("Nothing to undo in this article" in n.message
+                                       for n in app._notifications))
+        assert stored(app.db, claim["id"])["deleted_at"] is not None
+
+
+async def test_markup_in_a_span_shows_as_typed_in_the_form_and_the_side_list(tmp_path):
+    path = tmp_path / "margin.db"
+    db = open_db(path)
+    text = "Before [bold]x[/bold] and [red]alarm[/red] after.\n\nMore text here."
+    article, _ = add_article(db, Draft(text=text, title="T", format="txt", source="test"))
+    store_annotations.add_annotation_by_text(db, article["id"], kind="claim",
+                                             text="[red]alarm[/red]")
+    db.conn.close()
+    app = MarginApp(path, open_article=article["id"])
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await until(pilot, lambda: "[red]alarm[/red]" in side_pane(app))
+        await pilot.press("right_square_bracket", "enter")
+        await until(pilot, lambda: screen.form is not None)
+        await until(pilot, lambda: "[red]alarm[/red]" in side_pane(app))
+
+
+def side_pane(app) -> str:
+    """What the right-hand pane shows (each screen row right of the divider)."""
+    return "\n".join(line.split("│", 1)[1] for line in shown_text(app).splitlines()
+                     if "│" in line)

@@ -22,7 +22,7 @@ from tui.screens.review import PAGE, EditAnnotationScreen, ReviewScreen
 from tui.widgets.annotation_form import AnnotationForm
 from tui.widgets.style_picker import StylePicker
 
-from pilot_helpers import until
+from pilot_helpers import drawn, until
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 KURSK = CORPUS / "ukrainska-pravda-2025-09-07-kursk.txt"
@@ -61,12 +61,11 @@ def library(tmp_path: Path):
 
 
 async def settled(pilot) -> ReviewScreen:
-    """Wait until the review has run its filter and fetched its rows."""
-    for _ in range(1000):
-        await pilot.pause(0.01)
-        if not getattr(pilot.app.screen, "busy", False):
-            break
-    await pilot.pause()
+    """Wait until the review has run its filter, fetched its rows and drawn them (failing if
+    it never does)."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen)
+                and not pilot.app.screen.busy)
+    await drawn(pilot, pilot.app.screen)
     return pilot.app.screen
 
 
@@ -231,19 +230,27 @@ async def test_sorting_by_key_or_header_click_orders_rows_as_the_database_does(l
     db.conn.close()
 
 
-async def test_enter_opens_the_reader_with_the_annotation_span_selected(library):
+async def test_enter_opens_the_reader_on_the_annotation_current_and_nothing_selected(library):
     path, _, ids = library
     async with MarginApp(path).run_test(size=SIZE) as pilot:
         screen = await open_review(pilot)
         screen = await type_filter(pilot, "Pyongyang")
         await pilot.press("enter")  # leaves the filter line for the table
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(pilot.app.screen, ReaderScreen))
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReaderScreen)
+                    and pilot.app.screen.view.current_annotation is not None)
         reader = pilot.app.screen
         annotation = store_annotations.get_annotation(pilot.app.db, ids["Pyongyang"])
-        assert reader.view.selected_span == (annotation["start"], annotation["end"])
-        assert reader.view.text[annotation["start"]:annotation["end"]] == "Pyongyang"
+        assert reader.view.selected_span is None
+        assert reader.view.cursor_offset == annotation["start"]
+        assert reader.view.current_annotation["id"] == ids["Pyongyang"]
+        # c has no selection to tag again; enter edits this very annotation.
+        await pilot.press("c")
+        assert reader.form is None
+        await pilot.press("enter")
+        await until(pilot, lambda: reader.form is not None)
+        assert reader.form.editing["id"] == ids["Pyongyang"]
+        assert len(store_annotations.list_annotations(pilot.app.db)) == len(ANNOTATIONS)
 
 
 async def test_d_deletes_and_u_restores_it_from_the_deleted_listing(library):

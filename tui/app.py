@@ -18,6 +18,7 @@ from tui.copying import SystemClipboard
 from tui.keymap import Action, bindings, display_key, effective_actions
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
+from tui.shown import key_arrives
 
 
 class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
@@ -128,9 +129,8 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
             self.notify(str(error), title="The sample article could not be imported",
                         severity="error", markup=False)
 
-    def open_reader(self, article_id: str, select: tuple[int, int] | None = None) -> bool:
-        """Read an article, optionally with a span selected (code-point offsets); False if it
-        could not be opened (the user is told why)."""
+    def open_reader(self, article_id: str) -> bool:
+        """Read an article; False if it could not be opened (the user is told why)."""
         from store.articles import get_article
 
         try:
@@ -141,7 +141,7 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
             return False
         from tui.screens.reader import ReaderScreen
 
-        self.push_screen(ReaderScreen(article["id"], select=select))
+        self.push_screen(ReaderScreen(article["id"]))
         return True
 
     def get_key_display(self, binding: Binding) -> str:
@@ -152,6 +152,12 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         # A blinking cursor makes screenshots differ from run to run; tests run headless.
         if self.is_headless and hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False
+
+    def on_key(self, event: events.Key) -> None:
+        # Runs before Textual's own handler of the app (``App._on_key``, next in the method
+        # order), which looks the key's bindings up: the actions they run learn when the key
+        # was pressed (``tui.shown``), until this key has been handled.
+        self.call_next(key_arrives(event))
 
     # --- Global actions ------------------------------------------------------------------
 

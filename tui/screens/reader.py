@@ -25,6 +25,7 @@ from store.spans import (Boundaries, Matches, find_first, next_word_start, previ
                          quotation_at, snap_to_words, source_hints)
 from tui.copying import copy_citation, copy_citation_as
 from tui.keymap import bindings, default_actions, display_keys
+from tui.shown import ShowsContent, changes_what_is_shown
 from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
 from tui.widgets.annotation_list import AnnotationList, excerpt, undo_message
 from tui.widgets.article_view import ArticleView
@@ -38,11 +39,12 @@ class FindBar(Input):
     """The one-line prompt of ``find``; enter searches, the clear-selection key closes it."""
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(ShowsContent, Screen[None]):
     """Reads and annotates one article.
 
-    ``select``, if given, is a span ``(start, end)`` of the article's text that is selected
-    and scrolled into view when the screen opens (the review screen opens annotations so).
+    ``annotation``, if given, is one of the article's annotations (id and start at least):
+    the reader opens with the cursor at its start and it the current one, in view (the review
+    opens annotations so). A deleted one is not drawn; the cursor goes to where it was.
     """
 
     CSS_PATH = "reader.tcss"
@@ -50,10 +52,10 @@ class ReaderScreen(Screen[None]):
     BINDINGS = bindings("reader")
     _READER_ACTIONS = frozenset(binding.action for binding in BINDINGS)
 
-    def __init__(self, article_id: str, select: Span | None = None) -> None:
+    def __init__(self, article_id: str, annotation: dict | None = None) -> None:
         super().__init__()
         self.article_id = article_id
-        self.initial_select = select
+        self.opened_on = annotation
         self.article: dict | None = None
         self.matches: Matches | None = None
         self.match_index: int | None = None
@@ -85,11 +87,13 @@ class ReaderScreen(Screen[None]):
         self.reload_annotations()
         view = self.view
         view.focus()
-        if self.initial_select is not None:
-            start, end = self.initial_select
-            length = len(self.article["text"])
-            start, end = max(0, min(start, length)), max(0, min(end, length))
-            view.select_span(start, end)
+        if self.opened_on is not None:
+            drawn = next((a for a in self._annotations if a["id"] == self.opened_on["id"]),
+                         None)
+            if drawn is not None:
+                view.stop_at(drawn)
+            else:
+                view.move_to(max(0, min(self.opened_on["start"], len(self.text))))
             self.call_after_refresh(view.scroll_cursor_visible, center=True)
         self._update_status()
         # The find bar is hidden until wanted: built once the article is on screen, it costs
@@ -151,6 +155,7 @@ class ReaderScreen(Screen[None]):
         """Fetch this article's live annotations and redraw them."""
         self._annotations = list(self._fetch_annotations())
         self.view.set_annotations(self._annotations)
+        self.content_changed()
         listing = self._listing(build=bool(self._annotations))
         if listing is not None:
             listing.show(self._annotations)
@@ -222,8 +227,9 @@ class ReaderScreen(Screen[None]):
 
     @on(AnnotationList.Chosen)
     def _annotation_chosen(self, event: AnnotationList.Chosen) -> None:
-        self.view.selecting = False
-        self.view.move_to(event.annotation["start"], center=True)
+        chosen = next((a for a in self._annotations if a["id"] == event.annotation["id"]), None)
+        if chosen is not None:
+            self.view.stop_at(chosen, center=True)
         self.view.focus()
 
     # --- status line
@@ -333,20 +339,20 @@ class ReaderScreen(Screen[None]):
         self.view.page(-1)
 
     def action_next_annotation(self) -> None:
-        """Go to the start of the next annotation."""
-        found = self.view.next_annotation(self.view.cursor_offset)
+        """Go to the start of the next annotation (each of several on the same words too)."""
+        found = self.view.next_annotation()
         if found is None:
             self.notify("No annotation after the cursor", timeout=2)
             return
-        self.view.move_to(found["start"], center=True)
+        self.view.stop_at(found, center=True)
 
     def action_previous_annotation(self) -> None:
-        """Go to the start of the previous annotation."""
-        found = self.view.previous_annotation(self.view.cursor_offset)
+        """Go to the start of the previous annotation (each of several on the same words too)."""
+        found = self.view.previous_annotation()
         if found is None:
             self.notify("No annotation before the cursor", timeout=2)
             return
-        self.view.move_to(found["start"], center=True)
+        self.view.stop_at(found, center=True)
 
     # --- selecting
 
@@ -527,6 +533,7 @@ class ReaderScreen(Screen[None]):
         """Open the form for a quote on the selection."""
         await self._tag("quote")
 
+    @changes_what_is_shown
     async def action_edit_annotation(self) -> None:
         """Open the form on the annotation under the cursor."""
         annotation = self.view.current_annotation
@@ -567,8 +574,23 @@ class ReaderScreen(Screen[None]):
         self._update_side_title()
 
     @on(AnnotationForm.Cancelled)
-    def _form_cancelled(self) -> None:
+    def _form_cancelled(self, event: AnnotationForm.Cancelled) -> None:
+        editing = event.form.editing
         self._close_form()
+        if editing is not None:
+            # The words were selected only to show what was being edited: back to the
+            # annotation itself, current, with nothing selected that c or q would tag again.
+            # A new annotation's selection stays: the analyst made it, and may want the
+            # other kind.
+            self._stop_at_id(editing["id"])
+
+    def _stop_at_id(self, annotation_id: str, center: bool = False) -> None:
+        """Put the cursor on a drawn annotation, current, nothing selected."""
+        drawn = next((a for a in self._annotations if a["id"] == annotation_id), None)
+        if drawn is not None:
+            self.view.stop_at(drawn, center=center)
+        else:
+            self.view.clear_selection()
 
     @on(AnnotationForm.Submitted)
     def _form_submitted(self, event: AnnotationForm.Submitted) -> None:
@@ -597,9 +619,10 @@ class ReaderScreen(Screen[None]):
         self._close_form()
         self.view.clear_selection()
         self.reload_annotations()
-        self.view.move_to(saved["start"])
+        self._stop_at_id(saved["id"])
         self.notify(f"{done} “{excerpt(saved['exact'], 50)}”", timeout=3)
 
+    @changes_what_is_shown
     def action_delete_annotation(self) -> None:
         """Delete the annotation under the cursor (u brings it back)."""
         annotation = self.view.current_annotation
@@ -615,6 +638,7 @@ class ReaderScreen(Screen[None]):
         self.notify(f"Deleted the {annotation['kind']} “{excerpt(annotation['exact'], 50)}”. "
                     f"Press {self.key_for('undo')} to undo.", timeout=5)
 
+    @changes_what_is_shown
     def action_undo(self) -> None:
         """Undo the latest create, edit or delete in this article, also from an earlier run."""
         try:
@@ -629,8 +653,7 @@ class ReaderScreen(Screen[None]):
         message = undo_message(result)
         self.reload_annotations()
         if not annotation.get("deleted_at"):
-            self.view.selecting = False
-            self.view.move_to(annotation["start"], center=True)
+            self._stop_at_id(annotation["id"], center=True)
         self.notify(message, timeout=4)
 
     def _stored_current(self) -> dict | None:

@@ -37,6 +37,7 @@ from store.errors import MarginError, ValidationError
 from store.query import SYNTAX, parse_filter
 from tui.copying import copy_citation, copy_citation_as
 from tui.keymap import bindings, default_actions, display_keys
+from tui.shown import ShowsContent, changes_what_is_shown
 from tui.widgets.annotation_list import excerpt, undo_message
 from tui.widgets.annotation_table import AnnotationTable, Column
 from tui.widgets.key_bar import KeyBar
@@ -171,7 +172,7 @@ class QueryThread:
         self._executor.shutdown(wait=False)
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(ShowsContent, Screen[None]):
     """Every annotation across articles: filter, sort, open, edit, delete, restore, cite."""
 
     CSS_PATH = "review.tcss"
@@ -225,6 +226,9 @@ class ReviewScreen(Screen[None]):
         self._reload()
 
     def on_unmount(self) -> None:
+        # Fetches still on their way answer a screen that is gone: a new generation makes
+        # them drop their rows instead of looking for the table.
+        self.generation += 1
         for thread in (self.pages, self.counts):
             if thread is not None:
                 thread.close()
@@ -235,7 +239,9 @@ class ReviewScreen(Screen[None]):
         self._covered_by_dialog = isinstance(self.app.screen, ModalScreen)
 
     def on_screen_resume(self) -> None:
-        if self._shown and not self._covered_by_dialog:
+        # Uncovered only on the way to a screen below (``L`` from a reader opened here), the
+        # review is about to be closed: nothing to load.
+        if self._shown and not self._covered_by_dialog and self.is_current:
             self._reload(keep=self.current_id(), rows=max(PAGE, len(self._rows)))
         self._shown = True
 
@@ -325,6 +331,7 @@ class ReviewScreen(Screen[None]):
         if keep is not None and keep in self._rows:
             cursor = list(self._rows).index(keep)
         table.set_rows(self._rows.items(), cursor=cursor)
+        self.content_changed()
         self.updates += 1
 
     def _load_more(self) -> None:
@@ -349,10 +356,12 @@ class ReviewScreen(Screen[None]):
                 self.table.append_rows((annotation["id"], annotation) for annotation in new)
                 self._exhausted = len(rows) < PAGE
         except MarginError as error:
-            self._show_error(error)
+            if generation == self.generation:
+                self._show_error(error)
         finally:
             self._more_pending = False
-            self._show_status()
+            if generation == self.generation:
+                self._show_status()
 
     @on(AnnotationTable.RowHighlighted)
     def _row_highlighted(self, event: AnnotationTable.RowHighlighted) -> None:
@@ -496,6 +505,7 @@ class ReviewScreen(Screen[None]):
             fresh = None
         wanted = self.filters.get("deleted", False)
         table = self.table
+        self.content_changed()
         if fresh is None or (wanted is not None and bool(fresh["deleted_at"]) != wanted):
             if annotation_id in self._rows:
                 del self._rows[annotation_id]
@@ -511,15 +521,15 @@ class ReviewScreen(Screen[None]):
 
     @on(AnnotationTable.RowSelected)
     def action_open_annotation(self) -> None:
-        """Read the annotation's article with its span selected and in view."""
+        """Read the annotation's article, the cursor on the annotation and it in view."""
         annotation = self.current()
         if annotation is None:
             return
         from tui.screens.reader import ReaderScreen
 
-        self.app.push_screen(ReaderScreen(annotation["article_id"],
-                                          select=(annotation["start"], annotation["end"])))
+        self.app.push_screen(ReaderScreen(annotation["article_id"], annotation=annotation))
 
+    @changes_what_is_shown
     def action_review_edit(self) -> None:
         annotation = self.current()
         if annotation is None:
@@ -536,6 +546,7 @@ class ReviewScreen(Screen[None]):
 
         self.app.push_screen(EditAnnotationScreen(annotation), edited)
 
+    @changes_what_is_shown
     def action_review_delete(self) -> None:
         annotation = self.current()
         if annotation is None:
@@ -550,6 +561,7 @@ class ReviewScreen(Screen[None]):
                     f"Press {self.key_for('review-restore')} to restore it.",
                     timeout=6, markup=False)
 
+    @changes_what_is_shown
     def action_review_restore(self) -> None:
         annotation = self.current()
         if annotation is not None and annotation.get("deleted_at"):

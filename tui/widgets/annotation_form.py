@@ -30,6 +30,7 @@ from store.errors import ValidationError
 from store.sources import find_source, suggest_sources
 from store.spans import SourceHint
 from tui.keymap import bindings, display_keys
+from tui.shown import ShowsContent, changes_what_is_shown
 
 KINDS = ("claim", "quote")
 FIELDS = ("kind", "source", "role", "via", "confidence", "grade", "note", "tags")
@@ -215,7 +216,7 @@ class FormInput(Input):
     """An input of the annotation form; compact, and named by the field it holds."""
 
 
-class AnnotationForm(Vertical):
+class AnnotationForm(ShowsContent, Vertical):
     """The form for a new annotation of a span, or for editing a saved one."""
 
     # Its rules live in annotation_form.tcss beside this module; as default CSS they are read
@@ -300,6 +301,7 @@ class AnnotationForm(Vertical):
         yield Static("", id=f"{name}-error", classes="field-error")
 
     def on_mount(self) -> None:
+        self.content_changed()
         for hint in self.query(".hint").results(Static):
             content = hint.content
             hint.display = bool(content.plain if isinstance(content, Text) else content)
@@ -480,6 +482,7 @@ class AnnotationForm(Vertical):
 
     # --- saving and cancelling
 
+    @changes_what_is_shown
     def action_save(self) -> None:
         """Check every field; if all are valid, tell the screen to save."""
         parsed, errors = parse_values(self.values)

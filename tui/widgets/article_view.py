@@ -24,6 +24,7 @@ from textual.widgets.text_area import Selection
 
 from store.display import display_safe
 from store.spans import Boundaries, LineIndex, snap_to_words, spans_by_line
+from tui.shown import handed_on, key_pressed
 
 Span = tuple[int, int]
 
@@ -127,6 +128,7 @@ class ArticleView(TextArea, inherit_bindings=False):
         self._matches: list[Span] = []
         self._match_starts: list[int] = []
         self._current: dict | None = None
+        self._stopped_at: dict | None = None
         self._styles: dict[str, Style] = {}
 
     # --- text and offsets
@@ -255,8 +257,11 @@ class ArticleView(TextArea, inherit_bindings=False):
 
     def set_annotations(self, annotations: list[dict]) -> None:
         """Draw these annotations (each with id, kind, start and end); replaces the last set."""
-        ordered = sorted(annotations, key=lambda a: (a["start"], a["end"]))
+        ordered = sorted(annotations, key=lambda a: (a["start"], a["end"], a["kind"], a["id"]))
         self._annotations = ordered
+        if self._stopped_at is not None:
+            self._stopped_at = next((a for a in ordered if a["id"] == self._stopped_at["id"]),
+                                    None)
         self._starts = [a["start"] for a in ordered]
         self._by_line = spans_by_line(((a["start"], a["end"], a) for a in ordered), self.lines)
         self._update_current(force=True)
@@ -284,15 +289,37 @@ class ArticleView(TextArea, inherit_bindings=False):
         """The annotation under the cursor."""
         return self._current
 
-    def next_annotation(self, offset: int) -> dict | None:
-        """The first annotation starting after ``offset``."""
-        index = bisect_right(self._starts, offset)
+    def next_annotation(self) -> dict | None:
+        """The annotation after the cursor's, in text order: the next one starting at the
+        cursor too when spans coincide (each is a stop), else the first starting after it."""
+        offset = self.cursor_offset
+        index = self._index_of_stop(offset)
+        index = index + 1 if index is not None else bisect_right(self._starts, offset)
         return self._annotations[index] if index < len(self._annotations) else None
 
-    def previous_annotation(self, offset: int) -> dict | None:
-        """The last annotation starting before ``offset``."""
-        index = bisect_left(self._starts, offset) - 1
+    def previous_annotation(self) -> dict | None:
+        """The annotation before the cursor's, in text order (see ``next_annotation``)."""
+        offset = self.cursor_offset
+        index = self._index_of_stop(offset)
+        index = index - 1 if index is not None else bisect_left(self._starts, offset) - 1
         return self._annotations[index] if index >= 0 else None
+
+    def _index_of_stop(self, offset: int) -> int | None:
+        """Where the current annotation is in the order, if the cursor is at its start."""
+        current = self._current
+        if current is None or current["start"] != offset:
+            return None
+        return next(index for index, a in enumerate(self._annotations) if a is current)
+
+    def stop_at(self, annotation: dict, center: bool = False) -> None:
+        """Put the cursor at the start of ``annotation`` (one of those drawn) and make it the
+        current one, even where another annotation covers the same words."""
+        self.selecting = False
+        self._stopped_at = annotation
+        self.selection = Selection.cursor(self.lines.location(annotation["start"]))
+        if center:
+            self.scroll_cursor_visible(center=True)
+        self._update_current()
 
     def set_matches(self, spans: list[Span]) -> None:
         """Mark the matches of a search, sorted and not overlapping (empty clears them).
@@ -355,7 +382,15 @@ class ArticleView(TextArea, inherit_bindings=False):
             self.refresh_lines(first, last - first + 1)
 
     def _update_current(self, force: bool = False) -> None:
-        current = self.annotation_at(self.cursor_offset) if self._annotations else None
+        offset = self.cursor_offset
+        stopped = self._stopped_at
+        if stopped is not None and stopped["start"] <= offset < stopped["end"]:
+            # Stopped at with ``]``, ``[`` or from the review: it stays the current one while
+            # the cursor is inside it, whatever else covers the same words.
+            current = stopped
+        else:
+            self._stopped_at = None
+            current = self.annotation_at(offset) if self._annotations else None
         if force or (current or {}).get("id") != (self._current or {}).get("id"):
             self._current = current
             self._line_cache.clear()
@@ -372,13 +407,15 @@ class ArticleView(TextArea, inherit_bindings=False):
             event.stop()
             event.prevent_default()
             target = app.focused or app.screen
-            target.post_message(events.Key(event.key, event.character))
+            target.post_message(handed_on(event))
             return
         # A key's binding runs now, in this widget's turn, not once the key has bubbled up to
         # the app, by which time the next keys typed may have been handled here: a binding
         # that moves the focus (find, tag) must have moved it before they are. It is the very
         # lookup Textual (pinned in pyproject.toml) makes when the key reaches the app.
-        if await app._check_bindings(event.key):
+        with key_pressed(event):
+            handled = await app._check_bindings(event.key)
+        if handled:
             event.stop()
             event.prevent_default()
             return
