@@ -527,6 +527,10 @@ def _fetch(url: str, timeout: float) -> tuple[bytes, str, str, str | None]:
             encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
     except urllib.error.HTTPError as err:
         err.close()
+        if 300 <= err.code < 400:
+            # urllib gives up after ten redirects, or at once on one back to an address seen.
+            raise InputError(f"{url} redirects in a loop and never reaches a page",
+                             "Open it in a browser, save the page and import the .html file.") from None
         raise InputError(f"{url} answered HTTP {err.code} {err.reason}".rstrip(), _http_advice(err.code)) from None
     except urllib.error.URLError as err:
         raise _network_error(url, err.reason, timeout) from None
