@@ -159,7 +159,7 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as error:
         raise DatabaseError(
             f"{path} is not a margin database ({error})",
-            "give --db a new file name, or the path of a database margin made",
+            "use a new file name, or the path of a database margin made",
         ) from None
     db = sqlite_utils.Database(conn)
     try:
@@ -167,7 +167,7 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
         if version == 0 and _has_foreign_tables(db):
             raise DatabaseError(
                 f"{path} is a SQLite database of another program",
-                "give --db a new file name, or the path of a database margin made",
+                "use a new file name, or the path of a database margin made",
             )
         conn.execute("PRAGMA foreign_keys = ON")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -266,13 +266,13 @@ def _check_file(path: Path) -> None:
     """Refuse paths that SQLite would fail on with an unhelpful message."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file",
-                            "give --db the path of a file, e.g. margin.db inside it")
+                            "use the path of a file, e.g. margin.db inside it")
     if path.exists():
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_MAGIC))
         if head and head != SQLITE_MAGIC:
             raise DatabaseError(f"{path} is not a SQLite database",
-                                "give --db a new file name, or the path of a database margin made")
+                                "use a new file name, or the path of a database margin made")
     elif not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
 
