@@ -16,6 +16,7 @@ import sqlite_utils
 
 from store.articles import get_article
 from store.clock import now
+from store.db import writing
 from store.errors import NotFoundError, ValidationError
 from store.sources import ensure_source
 from store.text import clean_characters
@@ -101,7 +102,7 @@ def add_annotation(db: sqlite_utils.Database, article_id: str, *, kind: str, sta
     stamp = now()
     row = {"id": id or str(uuid.uuid4()), "article_id": article["id"], **fields,
            "source_id": None, "created_at": stamp, "updated_at": stamp, "deleted_at": None}
-    with db.atomic():
+    with writing(db):
         row["source_id"] = _source_id(db, source, role)
         db["annotations"].insert({column: row[column] for column in COLUMNS})
         _record(db, row["id"], article["id"], "create", None, row)
@@ -122,14 +123,16 @@ def edit_annotation(db: sqlite_utils.Database, annotation_id: str, **changes: An
     if unknown:
         raise ValidationError(f"cannot edit {', '.join(sorted(unknown))}",
                               f"editable fields are {', '.join(EDITABLE)}")
-    before = _raw(db, annotation_id)
-    article = get_article(db, before["article_id"])
-    merged = {key: before[key] for key in ("kind", "start", "end", "via", "confidence", "grade",
-                                           "note")}
-    merged["tags"] = json.loads(before["tags"])
-    merged.update({k: v for k, v in changes.items() if k not in ("source", "role")})
-    fields = _checked(merged, article["text"])
-    with db.atomic():
+    # Read inside the write transaction: another program's edit in between would otherwise be
+    # overwritten, and the history's "before" would not be what was replaced.
+    with writing(db):
+        before = _raw(db, annotation_id)
+        article = get_article(db, before["article_id"])
+        merged = {key: before[key] for key in ("kind", "start", "end", "via", "confidence",
+                                               "grade", "note")}
+        merged["tags"] = json.loads(before["tags"])
+        merged.update({k: v for k, v in changes.items() if k not in ("source", "role")})
+        fields = _checked(merged, article["text"])
         source_id = before["source_id"]
         if "source" in changes:
             source_id = _source_id(db, changes["source"], changes.get("role"))
@@ -145,10 +148,11 @@ def edit_annotation(db: sqlite_utils.Database, annotation_id: str, **changes: An
 
 def delete_annotation(db: sqlite_utils.Database, annotation_id: str) -> dict:
     """Soft-delete an annotation: it leaves every listing but stays restorable."""
-    before = _raw(db, annotation_id)
-    if before["deleted_at"]:
-        raise ValidationError("that annotation is already deleted", "press u on it to restore it")
-    with db.atomic():
+    with writing(db):
+        before = _raw(db, annotation_id)
+        if before["deleted_at"]:
+            raise ValidationError("that annotation is already deleted",
+                                  "press u on it to restore it")
         stamp = now()
         db["annotations"].update(before["id"], {"deleted_at": stamp, "updated_at": stamp})
         _record(db, before["id"], before["article_id"], "delete", before,
@@ -158,10 +162,11 @@ def delete_annotation(db: sqlite_utils.Database, annotation_id: str) -> dict:
 
 def restore_annotation(db: sqlite_utils.Database, annotation_id: str) -> dict:
     """Bring a deleted annotation back."""
-    before = _raw(db, annotation_id)
-    if not before["deleted_at"]:
-        raise ValidationError("that annotation is not deleted", "only deleted annotations restore")
-    with db.atomic():
+    with writing(db):
+        before = _raw(db, annotation_id)
+        if not before["deleted_at"]:
+            raise ValidationError("that annotation is not deleted",
+                                  "only deleted annotations restore")
         stamp = now()
         db["annotations"].update(before["id"], {"deleted_at": None, "updated_at": stamp})
         _record(db, before["id"], before["article_id"], "restore", before,
@@ -180,11 +185,13 @@ def undo(db: sqlite_utils.Database, article_id: str | None = None) -> dict | Non
     if article_id is not None:
         sql += " AND article_id = ?"
         params.append(article_id)
-    row = db.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
-    if row is None:
-        return None
-    history_id, annotation_id, action, before = row
-    with db.atomic():
+    # The latest change is found inside the write transaction, so two undos at once reverse
+    # two changes, not the same one twice.
+    with writing(db):
+        row = db.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
+        if row is None:
+            return None
+        history_id, annotation_id, action, before = row
         stamp = now()
         if action == "create":
             db["annotations"].update(annotation_id, {"deleted_at": stamp, "updated_at": stamp})

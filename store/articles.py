@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from store.clock import now
+from store.db import writing
 from store.errors import NotFoundError, ValidationError
 
 ARTICLE_FIELDS = ("title", "authors", "outlet", "url", "published", "section", "language",
@@ -26,21 +27,24 @@ def add_article(db: sqlite_utils.Database, draft: Any) -> tuple[dict, bool]:
     if not text or not text.strip():
         raise ValidationError("the article has no text", "import a file or page with some text")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    existing = db.execute("SELECT id FROM articles WHERE text_sha256 = ?", [digest]).fetchone()
-    if existing:
-        return get_article(db, existing[0]), False
     title = (draft.title or "").strip() or _first_line(text)
-    row = {
-        "id": _free_id(db, digest),
-        "title": title,
-        "authors": json.dumps(list(draft.authors or []), ensure_ascii=False),
-        "outlet": draft.outlet, "url": draft.url, "published": draft.published,
-        "section": draft.section, "language": draft.language,
-        "text": text, "text_sha256": digest,
-        "source": draft.source, "format": draft.format,
-        "imported_at": now(),
-    }
-    with db.atomic():
+    # Looked up inside the write transaction: another program importing the same text at the
+    # same moment then finds it stored instead of breaking the UNIQUE constraint.
+    with writing(db):
+        existing = db.execute("SELECT id FROM articles WHERE text_sha256 = ?",
+                              [digest]).fetchone()
+        if existing:
+            return get_article(db, existing[0]), False
+        row = {
+            "id": _free_id(db, digest),
+            "title": title,
+            "authors": json.dumps(list(draft.authors or []), ensure_ascii=False),
+            "outlet": draft.outlet, "url": draft.url, "published": draft.published,
+            "section": draft.section, "language": draft.language,
+            "text": text, "text_sha256": digest,
+            "source": draft.source, "format": draft.format,
+            "imported_at": now(),
+        }
         db["articles"].insert(row)
     return _decode(row), True
 

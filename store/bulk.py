@@ -36,7 +36,7 @@ import sqlite_utils
 from store.annotations import COLUMNS, _checked
 from store.articles import get_article
 from store.clock import now
-from store.db import ANNOTATION_FTS_COLUMNS, annotation_fts_values
+from store.db import ANNOTATION_FTS_COLUMNS, annotation_fts_values, writing
 from store.errors import ValidationError
 from store.sources import ensure_source
 
@@ -81,7 +81,7 @@ def add_annotations_bulk(db: sqlite_utils.Database, rows: Iterable[Mapping[str, 
     stamp = now()
     fresh = iter(new_ids(sum(1 for _, _, row in checked if not row.get("id"))))
     ids = [row.get("id") or next(fresh) for _, _, row in checked]
-    with _roomy_page_cache(db, len(checked)), db.atomic():
+    with _roomy_page_cache(db, len(checked)), writing(db):
         last_rowid = db.execute("SELECT coalesce(max(rowid), 0) FROM annotations").fetchone()[0]
         sources: dict[str, tuple[int, str | None]] = {}
         values = [

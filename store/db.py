@@ -7,9 +7,11 @@ a file whose schema is newer than this program knows is refused and left untouch
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
+from typing import Iterator
 
 import sqlite_utils
 from sqlite_utils import Migrations
@@ -209,7 +211,7 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as error:
         raise DatabaseError(
             f"{path} is not a margin database ({error})",
-            "give --db a new file name, or the path of a database margin made",
+            "use a new file name, or the path of a database margin made",
         ) from None
     db = sqlite_utils.Database(conn)
     try:
@@ -217,7 +219,7 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
         if version == 0 and _has_foreign_tables(db):
             raise DatabaseError(
                 f"{path} is a SQLite database of another program",
-                "give --db a new file name, or the path of a database margin made",
+                "use a new file name, or the path of a database margin made",
             )
         conn.execute("PRAGMA foreign_keys = ON")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -233,6 +235,67 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
         conn.close()
         raise
     return db
+
+
+@contextlib.contextmanager
+def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A write transaction: every store function that writes runs inside one.
+
+    It takes the write lock when it begins (``BEGIN IMMEDIATE``), waiting up to the busy
+    timeout for another writer. A deferred transaction would take it only at its first write,
+    after reading; in WAL mode SQLite cannot wait at that point (the snapshot read may be stale),
+    so two programs writing at once would fail at once with "database is locked". Inside another
+    transaction it is a savepoint, so store functions can call each other. A lock that is not
+    released in time, a full disk or a read-only file becomes a ``DatabaseError``.
+    """
+    if db.conn.in_transaction:
+        with _as_database_error(db), db.atomic():
+            yield db
+        return
+    with _as_database_error(db):
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.conn.rollback()
+            raise
+        try:
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.conn.rollback()
+            raise
+
+
+@contextlib.contextmanager
+def _as_database_error(db: sqlite_utils.Database) -> Iterator[None]:
+    """SQLite's operational failures as what they mean for the analyst's work."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        raise database_error(error, _path_of(db)) from None
+
+
+def database_error(error: sqlite3.OperationalError, path: str) -> DatabaseError:
+    """The ``DatabaseError`` that tells a person what an ``OperationalError`` means."""
+    message = str(error)
+    if "locked" in message or "busy" in message:
+        return DatabaseError(
+            f"the database {path} is busy: another program kept it locked for over "
+            f"{BUSY_TIMEOUT_MS // 1000} seconds, and nothing was saved",
+            "try again once the other program has finished writing")
+    if "full" in message:
+        return DatabaseError(f"the disk holding {path} is full, and nothing was saved",
+                             "free some disk space and try again")
+    if "readonly" in message or "read-only" in message:
+        return DatabaseError(f"the database {path} is read-only, and nothing was saved",
+                             "make the file and its folder writable, or use another database")
+    return DatabaseError(f"the database {path} could not be written ({message}), "
+                         "and nothing was saved", "check the disk and the file's permissions")
+
+
+def _path_of(db: sqlite_utils.Database) -> str:
+    row = db.conn.execute("PRAGMA database_list").fetchone()
+    return row[2] if row and row[2] else "in memory"
 
 
 def _schema_version(path: Path) -> int:
@@ -255,13 +318,13 @@ def _check_file(path: Path) -> None:
     """Refuse paths that SQLite would fail on with an unhelpful message."""
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file",
-                            "give --db the path of a file, e.g. margin.db inside it")
+                            "use the path of a file, e.g. margin.db inside it")
     if path.exists():
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_MAGIC))
         if head and head != SQLITE_MAGIC:
             raise DatabaseError(f"{path} is not a SQLite database",
-                                "give --db a new file name, or the path of a database margin made")
+                                "use a new file name, or the path of a database margin made")
     elif not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
 

@@ -39,6 +39,7 @@ import sqlite_utils
 
 from store.annotations import COLUMNS, KINDS, _checked, _record
 from store.clock import now
+from store.db import writing
 from store.errors import InputError, ValidationError
 from store.sources import ensure_source, find_source
 
@@ -118,7 +119,7 @@ def import_annotations(db: sqlite_utils.Database, source: str | os.PathLike[str]
     fmt, records = _parse(text, name)
     report = ImportReport(format=fmt)
     merger = _Merger(db, report)
-    with db.atomic():
+    with writing(db):
         for record in records:
             merger.merge(record)
         merger.flush()

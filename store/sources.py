@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from store.db import writing
 from store.errors import ValidationError
 from store.text import clean_characters
 
@@ -24,19 +25,21 @@ def ensure_source(db: sqlite_utils.Database, name: str, *, role: str | None = No
     organization = " ".join(clean_characters(organization).split()) if organization else None
     if not name:
         raise ValidationError("a source needs a name", "type the name of who said it", field="source")
-    found = find_source(db, name)
-    if found is None:
-        source_id = db["sources"].insert(
-            {"name": name, "role": role or None, "organization": organization or None}).last_pk
-        return {"id": source_id, "name": name, "role": role or None, "organization": organization or None}
-    changes = {}
-    if role and role != found["role"]:
-        changes["role"] = role
-    if organization and organization != found["organization"]:
-        changes["organization"] = organization
-    if changes:
-        db["sources"].update(found["id"], changes)
-        found.update(changes)
+    with writing(db):
+        found = find_source(db, name)
+        if found is None:
+            source_id = db["sources"].insert(
+                {"name": name, "role": role or None, "organization": organization or None}).last_pk
+            return {"id": source_id, "name": name, "role": role or None,
+                    "organization": organization or None}
+        changes = {}
+        if role and role != found["role"]:
+            changes["role"] = role
+        if organization and organization != found["organization"]:
+            changes["organization"] = organization
+        if changes:
+            db["sources"].update(found["id"], changes)
+            found.update(changes)
     return found
 
 

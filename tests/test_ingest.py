@@ -1,4 +1,4 @@
-"""Reading files, pages, URLs and standard input into article drafts (store/text.py, store/ingest.py)."""
+"""Reading files, pages, URLs and standard input into article drafts (store/text.py, store/ingest/)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The 21 pages in shared/corpus/html are a sample of the Zyte article extraction benchmark;
 the scoring below is the one its README describes. trafilatura's own ``extract`` with
-default options scores F1 0.962 here; margin's settings (see store/ingest.py) score higher.
+default options scores F1 0.962 here; margin's settings (see store/ingest/html.py) score higher.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from store import ingest
-from store.ingest import read_source
+from store.ingest import html as ingest_html
+from store.ingest import Draft, read_source
 
 HTML_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "html"
 GROUND_TRUTH = json.loads((HTML_CORPUS / "ground-truth.json").read_text(encoding="utf-8"))
@@ -56,7 +56,7 @@ def pages(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def drafts(pages) -> dict[str, ingest.Draft]:
+def drafts(pages) -> dict[str, Draft]:
     return {digest: read_source(str(path)) for digest, path in pages.items()}
 
 
@@ -87,7 +87,7 @@ def test_rendering_extracted_blocks_as_paragraphs_keeps_every_word_trafilatura_f
 
     for digest, path in pages.items():
         document = trafilatura.bare_extraction(path.read_bytes(), favor_precision=True, include_comments=False)
-        assert re.findall(r"\w+", ingest._blocks_text(document)) == re.findall(r"\w+", document.text), digest
+        assert re.findall(r"\w+", ingest_html.blocks_text(document)) == re.findall(r"\w+", document.text), digest
 
 
 def test_a_real_page_gives_its_stated_metadata(drafts):

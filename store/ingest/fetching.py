@@ -1,0 +1,127 @@
+"""Fetching an ``http(s)://`` address: redirects, compression, a time limit for every wait and
+a size limit for the body, and each failure in a person's words.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from store.errors import InputError
+from store.ingest.limits import MAX_BYTES, too_large
+
+USER_AGENT = "Mozilla/5.0 (compatible; margin terminal reader)"
+URL_RE = re.compile(r"^https?://", re.IGNORECASE)
+SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def fetch(url: str, timeout: float) -> tuple[bytes, str, str, str | None]:
+    """GET ``url`` following redirects; return (body, final URL, content type, charset)."""
+    # Imported here: http.client pulls in the email package, and most commands never fetch.
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        _ascii_url(url),
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.8",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > MAX_BYTES:
+                raise too_large(url, int(length))
+            data = response.read(MAX_BYTES + 1)
+            final_url = response.geturl()
+            if final_url == request.full_url:
+                final_url = url  # not redirected: keep the address as the user wrote it
+            content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
+            charset = response.headers.get_content_charset()
+            encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
+    except urllib.error.HTTPError as err:
+        err.close()
+        if 300 <= err.code < 400:
+            # urllib gives up after ten redirects, or at once on one back to an address seen.
+            raise InputError(f"{url} redirects in a loop and never reaches a page",
+                             "Open it in a browser, save the page and import the .html file.") from None
+        raise InputError(f"{url} answered HTTP {err.code} {err.reason}".rstrip(), _http_advice(err.code)) from None
+    except urllib.error.URLError as err:
+        raise _network_error(url, err.reason, timeout) from None
+    except (OSError, http.client.HTTPException) as err:  # timeouts while reading, resets, hang-ups
+        raise _network_error(url, err, timeout) from None
+    except ValueError as err:
+        raise InputError(f"{url} is not a valid address ({err})", "Check the URL.") from None
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        data = _inflate(data, encoding, url)
+    elif encoding not in ("", "identity"):
+        raise InputError(f"{url} came compressed as {encoding}, which margin cannot read", "Save the page from a browser and import the .html file.")
+    return data, final_url, content_type, charset
+
+
+def _ascii_url(url: str) -> str:
+    """``url`` as HTTP needs it: an IDNA host and a percent-encoded path (``/wiki/Київ``)."""
+    import urllib.parse
+
+    if url.isascii():
+        return url
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.netloc
+    if parts.hostname and not parts.hostname.isascii():
+        try:
+            netloc = netloc.replace(parts.hostname, parts.hostname.encode("idna").decode("ascii"))
+        except UnicodeError:
+            raise InputError(f"{url} has a host name that is not valid", "Check the address.") from None
+    safe = "/%:@!$&'()*+,;=?~-._"
+    return urllib.parse.urlunsplit(
+        (parts.scheme, netloc, urllib.parse.quote(parts.path, safe=safe), urllib.parse.quote(parts.query, safe=safe), "")
+    )
+
+
+def _inflate(data: bytes, encoding: str, url: str) -> bytes:
+    """Decompress a gzip or deflate body without letting it grow past MAX_BYTES."""
+    wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
+    try:
+        inflater = zlib.decompressobj(wbits)
+        out = inflater.decompress(data, MAX_BYTES + 1)
+    except zlib.error:
+        try:  # some servers send raw deflate without the zlib header
+            inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            out = inflater.decompress(data, MAX_BYTES + 1)
+        except zlib.error:
+            raise InputError(f"{url} sent a damaged {encoding} body", "Try again, or save the page from a browser.") from None
+    if len(out) > MAX_BYTES or inflater.unconsumed_tail:
+        raise too_large(url)
+    return out
+
+
+def _http_advice(code: int) -> str:
+    """One line of advice for an HTTP error status."""
+    if code in (404, 410):
+        return "Check the address: the page may have moved or been removed."
+    if code in (401, 403, 451):
+        return "The site refused access: save the page from your browser and import the .html file."
+    if code == 429:
+        return "The site is rate-limiting requests: wait a while and try again."
+    if code >= 500:
+        return "The site failed to answer: try again later."
+    return "Check the address, or save the page from your browser and import the .html file."
+
+
+def _network_error(url: str, reason: object, timeout: float) -> InputError:
+    """The error for a URL that could not be fetched, saying why in a person's words."""
+    import socket
+    import ssl
+
+    if isinstance(reason, TimeoutError):
+        return InputError(f"{url} did not answer within {timeout:g} s", "Check your connection, or try again later.")
+    if isinstance(reason, ConnectionRefusedError):
+        return InputError(f"{url} is unreachable: the connection was refused", "Check the address and port, or try again later.")
+    if isinstance(reason, socket.gaierror):
+        return InputError(f"{url} is unreachable: its host name was not found", "Check the address and your network connection.")
+    if isinstance(reason, ssl.SSLError):
+        return InputError(f"{url}: the secure connection failed ({reason.reason or reason})", "Check the address; the site's certificate may be invalid.")
+    detail = getattr(reason, "strerror", None) or str(reason) or type(reason).__name__
+    return InputError(f"{url} is unreachable: {detail}", "Check the address and your network connection.")
