@@ -257,6 +257,15 @@ def test_source_suggestions_from_said_says_told_and_according_to():
     assert set(names) == {"Ministry of Defence", "John Smith", "Jane Doe", "Acme Corp"}
 
 
+def test_a_speaker_who_added_or_wrote_the_quote_is_suggested_as_its_source():
+    """The verbs that keep "X added:" in its sentence also make X the quote's speaker."""
+    text = ('Kyiv was quiet.\n\nOlena Bondar added: "The shelters stay open."\n\n'
+            'Petro Hnatiuk wrote: "The bridge is closed."')
+    for quote, speaker in (("The shelters", "Olena Bondar"), ("The bridge", "Petro Hnatiuk")):
+        start = text.index(quote)
+        assert source_hints(text, start, start + 10)[0].name == speaker
+
+
 def test_source_suggestions_prefer_the_speaker_nearest_the_span_and_expand_surnames():
     text = ("Source: Maria Kowalska, mayor\n\nAlpha Beta said it rained. Later Kowalska "
             "said it was sunny.")
