@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from store.annotations import count_annotations, list_annotations, parse_occurrence
@@ -111,11 +111,14 @@ def test_a_published_date_is_iso_8601_or_a_margin_error(text):
 
 @settings(max_examples=EXAMPLES // 4, deadline=None)
 @given(date_like)
+@example("\ud800")  # found by a run of the whole suite: the test's own encoding failed on it
 def test_a_front_matter_date_is_iso_8601_or_a_margin_error(text):
     value = text.replace("\n", " ").replace("\r", " ")
     page = f"---\ntitle: A title\npublished: {value}\n---\nThe body of the article.\n"
     try:
-        draft = read_source("-", stdin=page.encode("utf-8"))
+        # A lone surrogate in the text stands for the bytes no UTF-8 encoder writes but a pipe
+        # can still carry: they must come back as a MarginError, not fail the test's encoding.
+        draft = read_source("-", stdin=page.encode("utf-8", "surrogatepass"))
     except MarginError:
         return
     assert draft.published is None or ISO.fullmatch(draft.published)

@@ -243,6 +243,28 @@ async def test_s_on_a_label_selects_the_sentence_it_introduces_not_the_label(lib
         assert cursor_at(view, "Their main tasks")
 
 
+async def test_s_on_who_spoke_selects_the_speaker_with_the_quote_and_motions_stop_there(tmp_path):
+    """'Zelensky said:' is no label: the quote's sentence keeps who said it."""
+    path = tmp_path / "margin.db"
+    db = open_db(path)
+    text = ('The front held overnight.\n\nZelensky said: "We will hold the line."\n\n'
+            "The talks resume on Monday.")
+    article, _ = add_article(db, Draft(text=text, title="Speaker", format="txt"))
+    db.conn.close()
+    app = reader_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        _, view = await opened(pilot)
+        await find(pilot, "hold the line")
+        await pilot.press("s")
+        assert selected(view) == 'Zelensky said: "We will hold the line."'
+        await pilot.press("escape", "g", "right_parenthesis")
+        assert cursor_at(view, "Zelensky said")
+        await pilot.press("right_parenthesis")
+        assert cursor_at(view, "The talks")
+        await pilot.press("left_parenthesis")
+        assert cursor_at(view, "Zelensky said")
+
+
 async def test_quotation_mark_outside_any_quotation_says_so(library):
     app = reader_app(library)
     async with app.run_test(size=SIZE) as pilot:

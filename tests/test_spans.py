@@ -134,6 +134,54 @@ def test_a_label_is_no_sentence_s_on_it_takes_the_sentence_it_introduces(paragra
     assert all(s >= body for s, _ in in_paragraph)
 
 
+SPEAKER_INTRODUCTIONS = [
+    'Zelensky said: "We will hold the line."',
+    "Skibitskyi says: Russia will meet its recruitment plan by December.",
+    'He told reporters: "No agreement was signed in Riyadh."',
+    "The ministry added: two more depots were hit overnight.",
+    "Budanov wrote: the reserves are being moved north.",
+    "According to Skibitskyi: about 11,000 troops remain in the region.",
+]
+
+
+@pytest.mark.parametrize("paragraph", SPEAKER_INTRODUCTIONS,
+                         ids=[p.split(":")[0] for p in SPEAKER_INTRODUCTIONS])
+def test_who_spoke_before_a_colon_stays_in_the_sentence(paragraph):
+    """'X said:' names who spoke, which a quote or a claim must keep: s on it selects the whole
+    sentence from the speaker on, and ) and ( stop at the speaker, not after the colon."""
+    text = "The front held.\n\n" + paragraph + "\n\nThe talks resume on Monday."
+    bounds = Boundaries(text)
+    start = text.index(paragraph)
+    speaker = paragraph.split(":")[0]
+    sentence = bounds.sentence_at(start)
+    assert span_text(text, sentence).startswith(speaker + ":")
+    assert bounds.sentence_at(start + len(speaker) + 3) == sentence   # the same sentence after it
+    assert bounds.next_sentence_start(0) == start                     # ) stops on the speaker
+    assert bounds.previous_sentence_start(text.index("The talks")) == start   # and ( too
+
+
+LAYOUT_LABELS = ["Source:", "Details:", "Quote:", "Background:", "Editor's note:", "Read more:",
+                 "UPDATE:", "Photo:", "Also read:", "For reference:"]
+
+
+@pytest.mark.parametrize("label", LAYOUT_LABELS)
+def test_an_outlets_label_is_left_out_of_the_sentence_it_introduces(label):
+    text = f"The front held.\n\n{label} Skibitskyi said the plan is met.\n\nThe talks resume."
+    bounds = Boundaries(text)
+    start = text.index(label)
+    body = text.index("Skibitskyi")
+    assert span_text(text, bounds.sentence_at(start)) == "Skibitskyi said the plan is met."
+    assert bounds.next_sentence_start(0) == body
+
+
+def test_a_lead_in_with_an_article_is_the_writers_words_not_a_label():
+    """Labels are written as headings, without "the", "a" or "another"; PolitiFact's
+    "Another caveat: Even though ..." is the writer's sentence from its first word."""
+    text = "It was checked.\n\nAnother caveat: Even though he went south, the totals are national."
+    bounds = Boundaries(text)
+    assert span_text(text, bounds.sentence_at(text.index("Even"))).startswith("Another caveat:")
+
+
 def test_sentence_motions_cross_paragraphs():
     text = "One. Two two.\n\nThree here. Four."
     bounds = Boundaries(text)
@@ -255,6 +303,15 @@ def test_source_suggestions_from_said_says_told_and_according_to():
             "“We won,” said John Smith. Jane Doe told reporters so. Acme Corp says no.")
     names = [hint.name for hint in source_hints(text, 0, 5)]
     assert set(names) == {"Ministry of Defence", "John Smith", "Jane Doe", "Acme Corp"}
+
+
+def test_a_speaker_who_added_or_wrote_the_quote_is_suggested_as_its_source():
+    """The verbs that keep "X added:" in its sentence also make X the quote's speaker."""
+    text = ('Kyiv was quiet.\n\nOlena Bondar added: "The shelters stay open."\n\n'
+            'Petro Hnatiuk wrote: "The bridge is closed."')
+    for quote, speaker in (("The shelters", "Olena Bondar"), ("The bridge", "Petro Hnatiuk")):
+        start = text.index(quote)
+        assert source_hints(text, start, start + 10)[0].name == speaker
 
 
 def test_source_suggestions_prefer_the_speaker_nearest_the_span_and_expand_surnames():

@@ -14,6 +14,7 @@ from typing import Iterable
 
 from store.spans.paragraphs import paragraphs
 from store.spans.quotations import QUOTE_MARKS, quotation_pairs
+from store.spans.saying import SAYING_VERBS
 from store.spans.words import Span, _trimmed, is_word_char
 
 
@@ -134,7 +135,26 @@ class Boundaries:
         return cls._segmenter
 
 
+# A label is the outlet's signpost, written as a heading: one to three words before a colon,
+# the first capitalised ("Source:", "Editor's note:", "Read more:", "UPDATE:"). Words before a
+# colon that make a clause are the sentence's own and say who spoke, which a quote must keep:
+# a verb of saying after the first word ("Zelensky said:", "He told reporters:"), an article
+# or subject pronoun at the head, which headings drop ("The ministry added:", "Another
+# caveat:"), or an attribution ("According to Skibitskyi:").
 _LABEL = re.compile(r"([A-Z][\w’'-]*(?: [\w’'-]+){0,2}):[^\S\n]+(?=\S)")
+_CLAUSE_HEADS = frozenset("according the a an another this that these those he she we they i"
+                          .split())
+
+
+def label_end(paragraph: str) -> int:
+    """Where the words after a paragraph's leading label start; 0 when it has no label."""
+    match = _LABEL.match(paragraph)
+    if match is None or len(match.group(1)) > 24:
+        return 0
+    head, *rest = match.group(1).split()
+    if head.lower() in _CLAUSE_HEADS or any(word in SAYING_VERBS for word in rest):
+        return 0
+    return match.end()
 
 
 def segment_sentences(paragraph: str, segmenter) -> list[Span]:
@@ -143,15 +163,13 @@ def segment_sentences(paragraph: str, segmenter) -> list[Span]:
     Two things pysbd does not do for news copy are done here. A leading label such as
     ``Source:`` or ``Quote:`` is the outlet's signpost, nobody's words: it belongs to no
     sentence, so the first sentence starts after it, ``s`` anywhere on the label selects the
-    sentence it introduces, and sentence motions never stop on it. And a quotation of several
+    sentence it introduces, and sentence motions never stop on it; "Zelensky said:" is no
+    label but part of the sentence (see ``label_end``). And a quotation of several
     sentences is split into them, where pysbd keeps it whole. Sentence edges drop whitespace
     and a quotation mark left unpaired.
     """
     spans: list[Span] = []
-    body_start = 0
-    label = _LABEL.match(paragraph)
-    if label and len(label.group(1)) <= 24:
-        body_start = label.end()
+    body_start = label_end(paragraph)
     flat = paragraph.replace("\n", " ")
     pieces = _locate(flat, body_start, segmenter.segment(flat[body_start:]))
     for start, end in pieces:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from store.spans.saying import SAYING
 from store.spans.sentences import Boundaries
 
 
@@ -23,7 +24,7 @@ _NAME_WORD = r"(?:[A-Z]\.|[A-Z][\w’'\-]*)"
 _SAID = re.compile(
     rf"(?P<name>{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)[^\S\n]+(?:also[^\S\n]+|further[^\S\n]+|"
     rf"then[^\S\n]+|later[^\S\n]+|has[^\S\n]+|had[^\S\n]+)?"
-    rf"(?:said|says|told|tells|reported|reports|stated|states)\b")
+    rf"(?:{SAYING})\b")
 _SAID_AFTER = re.compile(
     rf"[,”\"][^\S\n]+(?:said|says)[^\S\n]+(?P<name>{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD})*)")
 _ACCORDING = re.compile(
