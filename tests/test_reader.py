@@ -1,8 +1,8 @@
 """The reader, driven with the Pilot as an analyst would: moving, selecting, finding, tagging
 with the form, highlights, editing, deleting and undoing, on the real article.
 
-Most tests host the reader in a bare app (``ReaderHost``) that starts in a fraction of the
-time the whole of margin takes; the flow, the keymap and the restart tests run ``MarginApp``.
+Every test runs the whole of margin (``MarginApp``), opening the article as ``margin open``
+does, so the reader meets the app's real keys and connection.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from store.articles import add_article
 from store.db import open_db
 from store.ingest import Draft, read_source
 from textual import events
-from textual.app import App
 
 from tui.app import MarginApp
+from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.annotation_form import AnnotationForm, ConfirmDiscard, KindToggle
 from tui.widgets.annotation_list import AnnotationList
@@ -42,32 +42,6 @@ def library(tmp_path: Path):
     article, _ = add_article(db, read_source(str(KURSK)))
     db.conn.close()
     return path, article
-
-
-class ReaderHost(App):
-    """Just the reader on a database, with the cursor blink off as margin has it in tests."""
-
-    def __init__(self, path: Path, article_id: str, **screen) -> None:
-        super().__init__()
-        self.db = open_db(path)
-        self.article_id = article_id
-        self.screen_options = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(ReaderScreen(self.article_id, **self.screen_options))
-
-    def on_unmount(self) -> None:
-        self.db.conn.close()
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if hasattr(event.widget, "cursor_blink"):
-            event.widget.cursor_blink = False
-
-
-def reader_app(library, **screen) -> App:
-    """The reader on the library's article, in the bare host."""
-    path, article = library
-    return ReaderHost(path, article["id"], **screen)
 
 
 def margin_app(library, keymap: dict[str, str] | None = None) -> MarginApp:
@@ -180,8 +154,11 @@ async def test_markup_in_the_article_title_authors_and_sources_is_shown_as_typed
 async def test_opening_on_an_annotation_puts_the_cursor_on_it_in_view_not_a_selection(
         annotated):
     _, article, claim, quote = annotated
-    app = reader_app(annotated[:2], annotation=quote)
+    # Review opens an annotation so (enter on its row).
+    app = MarginApp(annotated[0])
     async with app.run_test(size=(80, 16)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        app.push_screen(ReaderScreen(article["id"], annotation=quote))
         _, view = await opened(pilot)
         await until(pilot, lambda: "recruitment plan" in shown_text(app))
         assert view.selected_span is None
@@ -192,7 +169,7 @@ async def test_opening_on_an_annotation_puts_the_cursor_on_it_in_view_not_a_sele
 # --- moving
 
 async def test_word_sentence_paragraph_and_document_moves(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         assert view.cursor_offset == 0
@@ -223,7 +200,7 @@ async def test_word_sentence_paragraph_and_document_moves(library):
 
 
 async def test_page_down_moves_the_cursor_a_screenful(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=(80, 20)) as pilot:
         _, view = await opened(pilot)
         await pilot.press("pagedown")
@@ -235,7 +212,7 @@ async def test_page_down_moves_the_cursor_a_screenful(library):
 # --- selecting
 
 async def test_s_p_and_quotation_mark_select_the_sentence_paragraph_and_quotation(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await find(pilot, "in the Yelabuga zone")
@@ -251,7 +228,7 @@ async def test_s_p_and_quotation_mark_select_the_sentence_paragraph_and_quotatio
 
 
 async def test_s_on_a_label_selects_the_sentence_it_introduces_not_the_label(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await find(pilot, "Details: Skibitskyi")
@@ -263,7 +240,7 @@ async def test_s_on_a_label_selects_the_sentence_it_introduces_not_the_label(lib
 
 
 async def test_quotation_mark_outside_any_quotation_says_so(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("quotation_mark")
@@ -272,7 +249,7 @@ async def test_quotation_mark_outside_any_quotation_says_so(library):
 
 
 async def test_v_starts_a_selection_that_moves_extend_and_escape_clears(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("v", "w", "w")
@@ -285,7 +262,7 @@ async def test_v_starts_a_selection_that_moves_extend_and_escape_clears(library)
 
 
 async def test_shift_arrows_extend_the_selection(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("shift+right", "shift+right", "shift+right")
@@ -295,7 +272,7 @@ async def test_shift_arrows_extend_the_selection(library):
 
 
 async def test_tagging_snaps_a_selection_to_whole_words(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await find(pilot, "ibitskyi said that")
@@ -306,7 +283,7 @@ async def test_tagging_snaps_a_selection_to_whole_words(library):
 
 
 async def test_tagging_with_nothing_selected_explains_how_to_select(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await pilot.press("c")
@@ -318,7 +295,7 @@ async def test_tagging_with_nothing_selected_explains_how_to_select(library):
 # --- finding
 
 async def test_find_moves_to_matches_and_n_and_shift_n_step_and_wrap(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await find(pilot, "skibitskyi")
@@ -335,7 +312,7 @@ async def test_find_moves_to_matches_and_n_and_shift_n_step_and_wrap(library):
 
 
 async def test_find_moves_as_you_type_and_escape_keeps_the_cursor_on_the_match(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("slash", *"Yelab")
@@ -348,7 +325,7 @@ async def test_find_moves_as_you_type_and_escape_keeps_the_cursor_on_the_match(l
 
 
 async def test_find_of_missing_text_says_so_and_leaves_the_cursor(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("w")
@@ -390,7 +367,7 @@ async def test_the_flow_find_select_the_quotation_and_save_a_quote(library):
 
 
 async def test_c_opens_the_form_with_the_kind_and_span_and_the_cursor_in_source(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await find(pilot, "Their main tasks")
@@ -403,7 +380,7 @@ async def test_c_opens_the_form_with_the_kind_and_span_and_the_cursor_in_source(
 
 
 async def test_source_suggestions_come_from_the_article_and_right_accepts_them(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await find(pilot, "There are all")
@@ -421,7 +398,7 @@ async def test_source_suggestions_come_from_the_article_and_right_accepts_them(l
 
 
 async def test_tab_moves_on_with_what_was_typed_not_the_suggestion(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "There are all")
@@ -439,7 +416,7 @@ async def test_a_known_sources_role_is_filled_in_next_time(library):
     store_annotations.add_annotation_by_text(db, article["id"], kind="claim", text="DIU assesses",
                                              source="Kyrylo Budanov", role="Head of the DIU")
     db.conn.close()
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "Their main tasks")
@@ -457,7 +434,7 @@ async def test_a_known_sources_role_is_filled_in_next_time(library):
 
 
 async def test_confidence_shows_its_term_as_typed_and_saves_the_percentage(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "Their main tasks")
@@ -481,7 +458,7 @@ async def test_confidence_shows_its_term_as_typed_and_saves_the_percentage(libra
 
 
 async def test_an_invalid_grade_is_marked_with_its_reason_and_nothing_saves(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "Their main tasks")
@@ -503,7 +480,7 @@ async def test_an_invalid_grade_is_marked_with_its_reason_and_nothing_saves(libr
 
 
 async def test_an_invalid_confidence_blocks_saving(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "Their main tasks")
@@ -520,7 +497,7 @@ async def test_a_superscript_two_in_confidence_is_marked_invalid_and_saves_nothi
     """"²" is a digit to str.isdigit but no number int() can read: it once crashed the app."""
     from tests.pilot_helpers import until
 
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "Their main tasks")
@@ -541,7 +518,7 @@ async def test_a_superscript_two_in_confidence_is_marked_invalid_and_saves_nothi
 
 
 async def test_tags_and_note_are_saved(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot)
         await find(pilot, "Their main tasks")
@@ -557,7 +534,7 @@ async def test_tags_and_note_are_saved(library):
 
 
 async def test_escape_on_an_untouched_form_closes_it_at_once(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await find(pilot, "Their main tasks")
@@ -567,7 +544,7 @@ async def test_escape_on_an_untouched_form_closes_it_at_once(library):
 
 
 async def test_escape_after_typing_asks_before_discarding(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "Their main tasks")
@@ -610,7 +587,7 @@ def styles_at(view: ArticleView, offset: int) -> list:
 
 async def test_claims_and_quotes_are_highlighted_and_the_one_under_the_cursor_emphasised(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         claim_style = view._style("article-view--claim")
@@ -632,7 +609,7 @@ async def test_claims_and_quotes_are_highlighted_and_the_one_under_the_cursor_em
 
 async def test_highlight_colours_differ_in_light_and_dark_themes(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         for theme in ("textual-dark", "textual-light"):
@@ -648,7 +625,7 @@ async def test_highlight_colours_differ_in_light_and_dark_themes(annotated):
 
 async def test_square_brackets_jump_between_annotations(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("right_square_bracket")
@@ -663,7 +640,7 @@ async def test_square_brackets_jump_between_annotations(annotated):
 
 async def test_enter_on_a_highlight_edits_it_with_the_form_filled_in(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await pilot.press("right_square_bracket", "right_square_bracket", "enter")
@@ -691,7 +668,7 @@ async def test_enter_on_a_highlight_edits_it_with_the_form_filled_in(annotated):
 
 async def test_d_deletes_the_annotation_under_the_cursor_and_u_brings_it_back(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("right_square_bracket", "d")
@@ -729,7 +706,7 @@ async def test_u_undoes_the_last_change_also_after_a_restart(library):
 
 async def test_choosing_an_annotation_in_the_list_moves_the_cursor_to_it(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         screen.query_one(AnnotationList).focus()
@@ -739,7 +716,7 @@ async def test_choosing_an_annotation_in_the_list_moves_the_cursor_to_it(annotat
 
 async def test_tab_reaches_the_list_and_escape_goes_back_to_the_article(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await pilot.press("tab")

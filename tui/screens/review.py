@@ -36,7 +36,7 @@ from store.display import display_safe
 from store.errors import MarginError, ValidationError
 from store.query import SYNTAX, parse_filter
 from tui.copying import copy_citation, copy_citation_as
-from tui.keymap import bindings, default_actions, display_keys
+from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
 from tui.widgets.annotation_list import excerpt, undo_message
 from tui.widgets.annotation_table import AnnotationTable, Column
@@ -113,12 +113,10 @@ class QueryThread:
     to the event loop; this one is opened in the worker thread on first use. Each query carries
     the generation of the filter it answers: one the analyst has typed past is skipped, or
     interrupted if it is running, so the thread is free for the query that matters now.
-    Without a database path (an app that has none) queries run on ``fallback`` directly.
     """
 
-    def __init__(self, path: Path | None, fallback: Any, name: str) -> None:
+    def __init__(self, path: Path, name: str) -> None:
         self.path = path
-        self.fallback = fallback
         self.latest = 0
         self._db: Any = None
         self._running: int | None = None
@@ -127,8 +125,6 @@ class QueryThread:
     async def call(self, generation: int, function: Callable[..., Any], /,
                    **kwargs: Any) -> Any:
         """``function(db, **kwargs)`` in the background thread; None if it was superseded."""
-        if self.path is None:
-            return function(self.fallback, **kwargs)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             self._executor, functools.partial(self._run, generation, function, kwargs))
@@ -217,9 +213,9 @@ class ReviewScreen(ShowsContent, Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        path = getattr(self.app, "db_path", None)
-        self.pages = QueryThread(path, self.app.db, "margin-review-pages")
-        self.counts = QueryThread(path, self.app.db, "margin-review-counts")
+        path = self.app.db_path  # type: ignore[attr-defined]
+        self.pages = QueryThread(path, "margin-review-pages")
+        self.counts = QueryThread(path, "margin-review-counts")
         self.query_one("#filter-error").display = False
         self.query_one("#review-empty").display = False
         self.table.focus()
@@ -267,8 +263,7 @@ class ReviewScreen(ShowsContent, Screen[None]):
 
     def key_for(self, action_id: str) -> str:
         """The keys of an action as the user has them, for messages."""
-        actions = getattr(self.app, "actions", None) or default_actions()
-        return display_keys(actions[action_id].keys)
+        return display_keys(self.app.actions[action_id].keys)  # type: ignore[attr-defined]
 
     # --- loading
 

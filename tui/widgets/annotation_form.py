@@ -308,10 +308,8 @@ class AnnotationForm(ShowsContent, Vertical):
         self.query_one("#source", Input).focus()
 
     def _keys_text(self) -> Text:
-        actions = getattr(self.app, "actions", None)
-        keys = {binding.id: binding.key for binding in self.BINDINGS}
-        if actions:
-            keys = {name: actions[name].keys for name in keys if name in actions}
+        actions = self.app.actions  # type: ignore[attr-defined]
+        keys = {name: actions[name].keys for name in ("save", "cancel")}
         return Text(f"{display_keys(keys['save'])} save · {display_keys(keys['cancel'])} cancel "
                     "· tab next field", style="dim")
 
