@@ -21,7 +21,8 @@ from textual import events
 from tui.app import MarginApp
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.widgets.annotation_form import AnnotationForm, ConfirmDiscard, KindToggle
+from tui.screens.dialogs import ConfirmDiscard
+from tui.widgets.annotation_form import AnnotationForm, KindToggle
 from tui.widgets.annotation_list import AnnotationList
 from tui.widgets.article_view import ArticleView
 

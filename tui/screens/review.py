@@ -22,7 +22,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.reactive import reactive
@@ -36,6 +35,7 @@ from store.display import display_safe
 from store.errors import MarginError, ValidationError
 from store.query import SYNTAX, parse_filter
 from tui.copying import copy_citation, copy_citation_as
+from tui.screens.dialogs import EditAnnotationScreen
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
 from tui.widgets.annotation_list import excerpt, undo_message
@@ -591,53 +591,6 @@ class ReviewScreen(ShowsContent, Screen[None]):
 
     def action_review_copy_as(self) -> None:
         copy_citation_as(self.app, self.current())
-
-
-class EditAnnotationScreen(ModalScreen[dict | None]):
-    """The reader's annotation form over the review, for one annotation; saving writes it."""
-
-    CSS_PATH = ["review.tcss", "reader.tcss"]
-
-    def __init__(self, annotation: dict) -> None:
-        super().__init__()
-        self.annotation = annotation
-
-    def compose(self) -> ComposeResult:
-        from store.articles import get_article
-        from store.spans import Boundaries, source_hints
-        from tui.widgets.annotation_form import AnnotationForm, FormValues
-
-        annotation = self.annotation
-        text = get_article(self.app.db, annotation["article_id"])["text"]
-        start, end = annotation["start"], annotation["end"]
-        with Vertical(id="edit-dialog"):
-            yield AnnotationForm(span_text=annotation["exact"],
-                                 values=FormValues.from_annotation(annotation),
-                                 editing=annotation,
-                                 hints=source_hints(text, start, end, Boundaries(text)),
-                                 db=self.app.db, id="annotation-form")
-
-    def on_annotation_form_submitted(self, event: Any) -> None:
-        from tui.widgets.annotation_form import FIELDS
-
-        form = event.form
-        try:
-            saved = store_annotations.edit_annotation(self.app.db, self.annotation["id"],
-                                                      **event.values.as_fields())
-        except ValidationError as error:
-            if error.field in FIELDS:
-                form.mark_invalid({error.field: str(error)})
-                form.focus_field(error.field)
-            else:
-                self.notify(str(error), title="Not saved", severity="error", markup=False)
-            return
-        except MarginError as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
-            return
-        self.dismiss(saved)
-
-    def on_annotation_form_cancelled(self) -> None:
-        self.dismiss(None)
 
 
 def _short(text: str, length: int = 50) -> str:
