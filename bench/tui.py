@@ -133,7 +133,12 @@ def child(app_kind: str, fixture: dict, keys: int) -> dict:
         else:  # "reader": the reader screen alone, in an app that does nothing else
             from store.db import open_db
 
+            from tui.keymap import effective_actions
+
             class ReaderOnly(App):
+                # The screens read the keys in force from the app, as MarginApp keeps them.
+                actions = effective_actions({})
+
                 def on_mount(self) -> None:
                     self.db = open_db(fixture["db"])
                     self.push_screen(ReaderScreen(fixture["article"]))

@@ -49,7 +49,7 @@ def find_span(text: str, exact: str, occurrence: int = 1) -> tuple[int, int]:
                               field="text")
     if occurrence < 1:
         raise ValidationError(f"occurrence {occurrence} is not a position",
-                              "give --occurrence 1 for the first match, 2 for the second…",
+                              "count occurrences from 1 for the first match, 2 for the second…",
                               field="occurrence")
     start = -1
     found = 0
@@ -65,7 +65,7 @@ def find_span(text: str, exact: str, occurrence: int = 1) -> tuple[int, int]:
         raise NotFoundError(
             f"the text {_excerpt(exact)!r} appears {found} time{'s' if found > 1 else ''}, "
             f"so there is no occurrence {occurrence}",
-            f"give --occurrence between 1 and {found}")
+            f"choose an occurrence between 1 and {found}")
     return start, start + len(exact)
 
 

@@ -18,7 +18,6 @@ from sqlite_utils import Migrations
 
 from store.errors import DatabaseError
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 MIGRATIONS = Migrations("margin")
@@ -302,7 +301,8 @@ def _schema_version(path: Path) -> int:
     """``PRAGMA user_version`` read through a read-only connection.
 
     Closing a read-write connection can checkpoint a leftover WAL into the file, which would
-    change a database we are about to refuse.
+    change a database we are about to refuse. SQLite reads the file's header here too, so a
+    file that is not SQLite is refused without our opening it (see ``_check_file``).
     """
     if not path.exists() or path.stat().st_size == 0:
         return 0
@@ -310,22 +310,28 @@ def _schema_version(path: Path) -> int:
                             timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         return probe.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        if error.sqlite_errorcode == sqlite3.SQLITE_NOTADB:
+            raise DatabaseError(f"{path} is not a SQLite database",
+                                "use a new file name, or the path of a database margin made"
+                                ) from None
+        raise
     finally:
         probe.close()
 
 
 def _check_file(path: Path) -> None:
-    """Refuse paths that SQLite would fail on with an unhelpful message."""
+    """Refuse paths that SQLite would fail on with an unhelpful message.
+
+    The file itself is never opened here: closing any handle on a database file drops every
+    lock this process holds on it (POSIX locks belong to the process), and with its locks
+    gone an open connection of the app (margin opens a second one for Review) goes stale:
+    another program's last connection then checkpoints and deletes the WAL it still reads.
+    """
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file",
                             "use the path of a file, e.g. margin.db inside it")
-    if path.exists():
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
-        if head and head != SQLITE_MAGIC:
-            raise DatabaseError(f"{path} is not a SQLite database",
-                                "use a new file name, or the path of a database margin made")
-    elif not path.parent.exists():
+    if not path.exists() and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
 
 

@@ -199,7 +199,7 @@ def _jsonl_records(text: str, name: str) -> Iterator[_Incoming]:
         if missing or not isinstance(record["id"], str):
             raise InputError(f"{name}: {where}: not a margin annotation "
                              f"(no {', '.join(missing) or 'id'})",
-                             "give a jsonl file written by 'margin export --format jsonl'")
+                             "use a JSONL export written by margin")
         yield _Incoming(
             location=where, id=record["id"], kind=record["kind"], start=record["start"],
             end=record["end"], exact=record["exact"],

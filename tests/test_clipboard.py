@@ -134,7 +134,7 @@ async def test_without_a_display_the_citation_goes_to_the_terminal_as_osc_52(quo
 async def test_in_the_reader_y_and_Y_copy_the_citation_of_the_annotation_under_the_cursor(
         quoted, no_display, monkeypatch):
     from tui.screens.reader import ReaderScreen
-    from tui.widgets.style_picker import StylePicker
+    from tui.screens.dialogs import StylePicker
 
     monkeypatch.setattr(StylePicker, "last_style", None)
     path, article, quote = quoted

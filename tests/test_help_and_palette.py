@@ -11,6 +11,8 @@ from tui.keymap import SCOPES, default_actions, display_keys
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 
+from pilot_helpers import until
+
 SIZE = (100, 30)
 
 
@@ -25,29 +27,33 @@ def help_rows(screen: HelpScreen) -> dict[str, list[str]]:
     return rows
 
 
-async def palette_entries(pilot, query: str = "") -> list[str]:
-    """Open the palette, type ``query`` and return each entry's text (title and help)."""
+async def open_palette(pilot, query: str = "") -> None:
+    """Open the palette and type ``query`` into it."""
     await pilot.press("ctrl+p")
-    await pilot.pause()
+    await until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette)
+                and pilot.app.screen.is_mounted)
     if query:
         await pilot.press(*query)
-    palette = pilot.app.screen
-    assert isinstance(palette, CommandPalette)
-    # Commands are gathered in a worker; wait until the list stops growing.
-    await pilot.pause(0.3)
-    await palette.workers.wait_for_complete()
-    await pilot.pause()
-    options = palette.query_one(CommandList).options
+
+
+def palette_entries(app) -> list[str]:
+    """Each entry the palette lists now, as text (title and help); it gathers them in a
+    worker, so a test waits until they are the ones it expects."""
+    options = app.screen.query_one(CommandList).options
     return [" ".join(str(option.prompt).split()) for option in options]
+
+
+async def library_shown(pilot) -> None:
+    await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen)
+                and pilot.app.screen.is_mounted)
 
 
 async def test_question_mark_lists_every_action_grouped_by_screen(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted)
         rows = help_rows(app.screen)
         for action in default_actions().values():
             expected = f"{display_keys(action.keys)} {action.description} {action.id}"
@@ -57,9 +63,9 @@ async def test_question_mark_lists_every_action_grouped_by_screen(make_app):
 async def test_help_shows_the_users_keys_not_the_defaults(make_app):
     app = make_app(keymap={"tag-quote": "Q", "help": "f1,question_mark"})
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         await pilot.press("f1")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted)
         rows = help_rows(app.screen)
         assert "Q Tag the selection as a quote tag-quote" in rows["reader"]
         assert "f1 ? Show every key help" in rows["global"]
@@ -68,44 +74,43 @@ async def test_help_shows_the_users_keys_not_the_defaults(make_app):
 async def test_escape_or_the_help_key_closes_help(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         for close in ("escape", "question_mark"):
             await pilot.press("question_mark")
-            await pilot.pause()
-            assert isinstance(app.screen, HelpScreen)
+            await until(pilot, lambda: isinstance(app.screen, HelpScreen))
             await pilot.press(close)
-            await pilot.pause()
-            assert isinstance(app.screen, LibraryScreen)
+            await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
 
 
 async def test_the_palette_offers_the_library_and_global_actions_with_their_keys(make_app):
     app = make_app(keymap={"import-article": "i"})
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        entries = await palette_entries(pilot)
+        await library_shown(pilot)
+        await open_palette(pilot)
         actions = default_actions()
         expected = [f"{actions[i].description} {keys} · {i}" for i, keys in [
             ("help", "?"), ("library", "L"), ("review", "r"), ("quit", "ctrl+q"),
             ("read-article", "⏎"), ("import-article", "i"), ("filter-library", "/")]]
-        assert entries == expected
-        assert not any("Tag the selection" in entry for entry in entries)
+        await until(pilot, lambda: palette_entries(app) == expected)
 
 
 async def test_choosing_an_action_in_the_palette_runs_it(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        entries = await palette_entries(pilot, "import")
-        assert entries[0].startswith("Import a file path or URL")
+        await library_shown(pilot)
+        await open_palette(pilot, "import")
+        await until(pilot, lambda: palette_entries(app)[:1] and
+                    palette_entries(app)[0].startswith("Import a file path or URL"))
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, LibraryScreen)
-        assert app.focused.id == "import"
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen)
+                    and app.focused is not None and app.focused.id == "import")
 
 
 def test_help_snapshot(make_app, snap_compare):
     async def open_help(pilot):
         await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen)
+                    and pilot.app.screen.is_mounted)
         await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 

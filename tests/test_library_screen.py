@@ -11,6 +11,8 @@ from store.ingest import Draft, read_source
 from tui.sample import SAMPLE_OUTLET
 from tui.screens.library import LibraryScreen
 
+from pilot_helpers import until
+
 SIZE = (100, 30)
 KURSK_TITLE = ("North Korean troops concentrated in Kursk Oblast to support border security, "
                "Kyiv says")
@@ -31,6 +33,13 @@ def listed_ids(app) -> list[str]:
     return [table.coordinate_to_cell_key((row, 0)).row_key.value for row in range(table.row_count)]
 
 
+async def library_shown(pilot) -> LibraryScreen:
+    """Wait until the library is the screen and has listed the articles."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, LibraryScreen)
+                and pilot.app.screen.is_mounted)
+    return pilot.app.screen
+
+
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*text)
 
@@ -45,7 +54,7 @@ async def test_the_first_run_on_an_empty_database_imports_the_sample_and_lists_i
         make_app, db_path, screen_text):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         assert isinstance(app.screen, LibraryScreen)
         [article] = list_articles(app.db)
         assert article["title"] == SAMPLE_TITLE
@@ -61,7 +70,7 @@ async def test_a_database_with_articles_gets_no_sample(make_app, db_path, kursk_
     [kursk] = store_articles(db_path, read_source(str(kursk_path)))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         assert listed_ids(app) == [kursk["id"]]
 
 
@@ -83,7 +92,7 @@ async def test_titles_and_outlets_show_exactly_as_typed_never_as_markup(
                                   outlet="[link=http://a]Outlet[/link]", source="t", format="txt"))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         text = screen_text(app)
         assert "[bold red]x[/] y" in text
         assert "[link=http://a]Outlet[/link]"[:20] in text
@@ -92,13 +101,12 @@ async def test_titles_and_outlets_show_exactly_as_typed_never_as_markup(
 async def test_o_imports_a_real_article_in_a_worker_and_selects_it(make_app, kursk_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         await pilot.press("o")
         assert app.focused.id == "import"
         await paste(pilot, str(kursk_path))
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: count_articles(app.db) == 2 and len(listed_ids(app)) == 2)
         articles = list_articles(app.db)
         kursk = next(a for a in articles if a["title"] == KURSK_TITLE)
         assert len(articles) == 2
@@ -111,11 +119,11 @@ async def test_o_imports_a_real_article_in_a_worker_and_selects_it(make_app, kur
 async def test_importing_the_same_article_again_says_so_and_adds_nothing(make_app, kursk_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         for _ in range(2):
+            told = len(app._notifications)
             app.screen.import_source(str(kursk_path))
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await until(pilot, lambda: len(app._notifications) == told + 1)
         assert count_articles(app.db) == 2
         assert [n.title for n in app._notifications] == ["Imported", "Already in the library"]
 
@@ -124,7 +132,7 @@ async def test_a_bad_path_is_a_notification_and_leaves_the_database_unchanged(
         make_app, tmp_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         before = list_articles(app.db)
         await pilot.press("o")
         await type_text(pilot, "~/")
@@ -132,8 +140,7 @@ async def test_a_bad_path_is_a_notification_and_leaves_the_database_unchanged(
         assert app.focused.value == "~/" + str(tmp_path / "missing.txt")
         await pilot.press("home", "delete", "delete")
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: app._notifications)
         assert list_articles(app.db) == before
         [note] = app._notifications
         assert note.severity == "error"
@@ -144,9 +151,9 @@ async def test_a_bad_path_is_a_notification_and_leaves_the_database_unchanged(
 async def test_escape_closes_the_import_prompt_without_importing(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         await pilot.press("o", "x", "escape")
-        await pilot.pause()
+        await until(pilot, lambda: app.focused is app.screen.table)
         assert not app.screen.query_one("#import").display
         assert app.focused is app.screen.table
         assert count_articles(app.db) == 1
@@ -157,7 +164,7 @@ async def test_slash_filters_as_you_type_and_escape_clears_the_filter(
     kursk, = store_articles(db_path, read_source(str(kursk_path)))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         assert len(listed_ids(app)) == 1  # a database with an article gets no sample
         store_articles(db_path, Draft(text="Harbour story.", title="Harbour wall vote",
                                       outlet="Gazette", source="t", format="txt"))
@@ -167,41 +174,35 @@ async def test_slash_filters_as_you_type_and_escape_clears_the_filter(
         assert app.focused.id == "filter"
         assert app.focused.cursor_blink is False  # stable screenshots
         await type_text(pilot, "kursk")
-        await pilot.pause()
-        assert listed_ids(app) == [kursk["id"]]
+        await until(pilot, lambda: listed_ids(app) == [kursk["id"]])
         await type_text(pilot, "zzz")
-        await pilot.pause()
-        assert listed_ids(app) == []
+        await until(pilot, lambda: listed_ids(app) == [])
         await pilot.press("escape")
-        await pilot.pause()
-        assert len(listed_ids(app)) == 2
+        await until(pilot, lambda: len(listed_ids(app)) == 2)
         assert not app.screen.query_one("#filter").display
 
 
 async def test_a_filter_that_matches_nothing_says_so(make_app, screen_text):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         await pilot.press("slash", "q", "w", "x")
-        await pilot.pause()
-        assert "No article matches “qwx”." in screen_text(app)
+        await until(pilot, lambda: "No article matches “qwx”." in screen_text(app))
 
 
 async def test_r_opens_review_or_says_it_is_not_built_yet(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         await pilot.press("r")
-        await pilot.pause()
         try:
             from tui.screens.review import ReviewScreen
         except ImportError:
             assert [n.message for n in app._notifications] == ["Review is not built yet"]
         else:
-            assert isinstance(app.screen, ReviewScreen)
+            await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
             await pilot.press("L")
-            await pilot.pause()
-            assert isinstance(app.screen, LibraryScreen)
+            await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
 
 
 async def test_enter_asks_the_app_to_read_the_article_under_the_cursor(make_app, monkeypatch):
@@ -210,7 +211,7 @@ async def test_enter_asks_the_app_to_read_the_article_under_the_cursor(make_app,
     monkeypatch.setattr(app, "open_reader",
                         lambda article_id, select=None: opened.append(article_id))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         await pilot.press("enter")
         assert opened == [app.screen.selected_article()]
 
@@ -218,7 +219,7 @@ async def test_enter_asks_the_app_to_read_the_article_under_the_cursor(make_app,
 async def test_an_unknown_article_is_a_notification_not_a_crash(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         app.open_reader("nonexistent")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
@@ -230,15 +231,13 @@ async def test_enter_reads_the_article_under_the_cursor_and_l_comes_back(make_ap
     reader = pytest.importorskip("tui.screens.reader", exc_type=ImportError)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         article_id = app.screen.selected_article()
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, reader.ReaderScreen)
+        await until(pilot, lambda: isinstance(app.screen, reader.ReaderScreen))
         assert app.screen.article_id == article_id
         await pilot.press("L")
-        await pilot.pause()
-        assert isinstance(app.screen, LibraryScreen)
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
 
 
 async def test_opening_an_article_from_the_command_line_starts_on_the_reader(
@@ -247,25 +246,24 @@ async def test_opening_an_article_from_the_command_line_starts_on_the_reader(
     kursk, = store_articles(db_path, read_source(str(kursk_path)))
     app = make_app(open_article=kursk["id"])
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, reader.ReaderScreen)
+        await until(pilot, lambda: isinstance(app.screen, reader.ReaderScreen))
         await pilot.press("L")
-        await pilot.pause()
-        assert listed_ids(app) == [kursk["id"]]
+        await library_shown(pilot)
+        await until(pilot, lambda: listed_ids(app) == [kursk["id"]])
 
 
 async def test_an_article_that_cannot_be_opened_from_the_command_line_leaves_the_library(
         make_app):
     app = make_app(open_article="no-such-article")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         assert isinstance(app.screen, LibraryScreen)
 
 
 async def test_a_users_key_replaces_the_default_in_the_running_app(make_app):
     app = make_app(keymap={"import-article": "i", "help": "f1"})
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         await pilot.press("o")
         assert not app.screen.query_one("#import").display
         await pilot.press("i")
@@ -274,17 +272,15 @@ async def test_a_users_key_replaces_the_default_in_the_running_app(make_app):
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         await pilot.press("f1")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "HelpScreen"
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
 
 
 async def test_ctrl_q_quits(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await library_shown(pilot)
         await pilot.press("ctrl+q")
-        await pilot.pause()
-        assert not app.is_running
+        await until(pilot, lambda: not app.is_running)
 
 
 def test_library_snapshot(make_app, snap_compare):

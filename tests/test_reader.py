@@ -1,8 +1,8 @@
 """The reader, driven with the Pilot as an analyst would: moving, selecting, finding, tagging
 with the form, highlights, editing, deleting and undoing, on the real article.
 
-Most tests host the reader in a bare app (``ReaderHost``) that starts in a fraction of the
-time the whole of margin takes; the flow, the keymap and the restart tests run ``MarginApp``.
+Every test runs the whole of margin (``MarginApp``), opening the article as ``margin open``
+does, so the reader meets the app's real keys and connection.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from store.articles import add_article
 from store.db import open_db
 from store.ingest import Draft, read_source
 from textual import events
-from textual.app import App
 
 from tui.app import MarginApp
+from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.widgets.annotation_form import AnnotationForm, ConfirmDiscard, KindToggle
+from tui.screens.dialogs import ConfirmDiscard
+from tui.widgets.annotation_form import AnnotationForm, KindToggle
 from tui.widgets.annotation_list import AnnotationList
 from tui.widgets.article_view import ArticleView
 
@@ -42,32 +43,6 @@ def library(tmp_path: Path):
     article, _ = add_article(db, read_source(str(KURSK)))
     db.conn.close()
     return path, article
-
-
-class ReaderHost(App):
-    """Just the reader on a database, with the cursor blink off as margin has it in tests."""
-
-    def __init__(self, path: Path, article_id: str, **screen) -> None:
-        super().__init__()
-        self.db = open_db(path)
-        self.article_id = article_id
-        self.screen_options = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(ReaderScreen(self.article_id, **self.screen_options))
-
-    def on_unmount(self) -> None:
-        self.db.conn.close()
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if hasattr(event.widget, "cursor_blink"):
-            event.widget.cursor_blink = False
-
-
-def reader_app(library, **screen) -> App:
-    """The reader on the library's article, in the bare host."""
-    path, article = library
-    return ReaderHost(path, article["id"], **screen)
 
 
 def margin_app(library, keymap: dict[str, str] | None = None) -> MarginApp:
@@ -115,8 +90,27 @@ def selected(view: ArticleView) -> str:
 
 
 async def find(pilot, query: str) -> None:
+    """Find ``query`` with the find bar; wait until the bar has closed on the match."""
     await pilot.press("slash", *query, "enter")
-    await pilot.pause()
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.view.has_focus
+                and not screen.query_one("#find").has_class("-open"))
+
+
+async def form_opened(pilot, screen: ReaderScreen) -> AnnotationForm:
+    """Wait until the reader shows its annotation form, drawn."""
+    await until(pilot, lambda: screen.form is not None)
+    await drawn(pilot, screen.form)
+    return screen.form
+
+
+def suggestion(field) -> str:
+    """The completion an input shows greyed after what was typed."""
+    return field._suggestion
+
+
+def saved(app) -> list[dict]:
+    return store_annotations.list_annotations(app.db)
 
 
 # --- the screen
@@ -161,8 +155,11 @@ async def test_markup_in_the_article_title_authors_and_sources_is_shown_as_typed
 async def test_opening_on_an_annotation_puts_the_cursor_on_it_in_view_not_a_selection(
         annotated):
     _, article, claim, quote = annotated
-    app = reader_app(annotated[:2], annotation=quote)
+    # Review opens an annotation so (enter on its row).
+    app = MarginApp(annotated[0])
     async with app.run_test(size=(80, 16)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        app.push_screen(ReaderScreen(article["id"], annotation=quote))
         _, view = await opened(pilot)
         await until(pilot, lambda: "recruitment plan" in shown_text(app))
         assert view.selected_span is None
@@ -173,7 +170,7 @@ async def test_opening_on_an_annotation_puts_the_cursor_on_it_in_view_not_a_sele
 # --- moving
 
 async def test_word_sentence_paragraph_and_document_moves(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         assert view.cursor_offset == 0
@@ -204,7 +201,7 @@ async def test_word_sentence_paragraph_and_document_moves(library):
 
 
 async def test_page_down_moves_the_cursor_a_screenful(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=(80, 20)) as pilot:
         _, view = await opened(pilot)
         await pilot.press("pagedown")
@@ -216,7 +213,7 @@ async def test_page_down_moves_the_cursor_a_screenful(library):
 # --- selecting
 
 async def test_s_p_and_quotation_mark_select_the_sentence_paragraph_and_quotation(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await find(pilot, "in the Yelabuga zone")
@@ -232,7 +229,7 @@ async def test_s_p_and_quotation_mark_select_the_sentence_paragraph_and_quotatio
 
 
 async def test_s_on_a_label_selects_the_sentence_it_introduces_not_the_label(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await find(pilot, "Details: Skibitskyi")
@@ -266,7 +263,7 @@ async def test_s_on_who_spoke_selects_the_speaker_with_the_quote_and_motions_sto
 
 
 async def test_quotation_mark_outside_any_quotation_says_so(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("quotation_mark")
@@ -275,7 +272,7 @@ async def test_quotation_mark_outside_any_quotation_says_so(library):
 
 
 async def test_v_starts_a_selection_that_moves_extend_and_escape_clears(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("v", "w", "w")
@@ -288,7 +285,7 @@ async def test_v_starts_a_selection_that_moves_extend_and_escape_clears(library)
 
 
 async def test_shift_arrows_extend_the_selection(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("shift+right", "shift+right", "shift+right")
@@ -298,31 +295,30 @@ async def test_shift_arrows_extend_the_selection(library):
 
 
 async def test_tagging_snaps_a_selection_to_whole_words(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await find(pilot, "ibitskyi said that")
         await pilot.press("v", *"l" * 16, "c")
-        await pilot.pause()
-        form = screen.query_one(AnnotationForm)
+        form = await form_opened(pilot, screen)
         assert form.span_text == "Skibitskyi said that"
         assert selected(view) == "Skibitskyi said that"
 
 
 async def test_tagging_with_nothing_selected_explains_how_to_select(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await pilot.press("c")
-        await pilot.pause()
+        await until(pilot, lambda: any("Select the words first" in n.message
+                                       for n in app._notifications))
         assert not screen.query(AnnotationForm)
-        assert any("Select the words first" in n.message for n in app._notifications)
 
 
 # --- finding
 
 async def test_find_moves_to_matches_and_n_and_shift_n_step_and_wrap(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await find(pilot, "skibitskyi")
@@ -339,21 +335,20 @@ async def test_find_moves_to_matches_and_n_and_shift_n_step_and_wrap(library):
 
 
 async def test_find_moves_as_you_type_and_escape_keeps_the_cursor_on_the_match(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("slash", *"Yelab")
-        await pilot.pause()
-        assert cursor_at(view, "Yelabuga")
+        await until(pilot, lambda: cursor_at(view, "Yelabuga"))
         await pilot.press("escape")
-        await pilot.pause()
-        assert cursor_at(view, "Yelabuga") and view.has_focus
+        await until(pilot, lambda: view.has_focus)
+        assert cursor_at(view, "Yelabuga")
         await pilot.press("n")
         assert cursor_at(view, "Yelabuga", 2)
 
 
 async def test_find_of_missing_text_says_so_and_leaves_the_cursor(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("w")
@@ -373,12 +368,12 @@ async def test_the_flow_find_select_the_quotation_and_save_a_quote(library):
         await pilot.press("slash", *"There are all", "enter")
         await pilot.press("quotation_mark")
         await pilot.press("q")
-        await pilot.pause()
+        await form_opened(pilot, screen)
         await pilot.press(*"Vadym Skibitskyi", "tab", "tab")
         await pilot.press(*"interview with Ukrinform", "tab")
         await pilot.press("5", "tab")
         await pilot.press(*"B2", "ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: saved(app))
         [quote] = store_annotations.list_annotations(app.db, article_id=article["id"])
         assert quote["kind"] == "quote"
         assert quote["exact"] == RECRUITMENT
@@ -395,13 +390,12 @@ async def test_the_flow_find_select_the_quotation_and_save_a_quote(library):
 
 
 async def test_c_opens_the_form_with_the_kind_and_span_and_the_cursor_in_source(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await find(pilot, "Their main tasks")
         await pilot.press("s", "c")
-        await pilot.pause()
-        form = screen.query_one(AnnotationForm)
+        form = await form_opened(pilot, screen)
         assert form.query_one(KindToggle).value == "claim"
         assert form.span_text.startswith("Their main tasks") and form.span_text.endswith("region.")
         assert app.focused is form.input("source")
@@ -409,16 +403,15 @@ async def test_c_opens_the_form_with_the_kind_and_span_and_the_cursor_in_source(
 
 
 async def test_source_suggestions_come_from_the_article_and_right_accepts_them(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await find(pilot, "There are all")
         await pilot.press("quotation_mark", "q")
-        await pilot.pause()
-        form = screen.query_one(AnnotationForm)
+        form = await form_opened(pilot, screen)
         assert "in the article: Vadym Skibitskyi" in str(form.query_one("#source-hint").content)
         await pilot.press("v", "a")
-        await pilot.pause()
+        await until(pilot, lambda: suggestion(form.input("source")) == "Vadym Skibitskyi")
         await pilot.press("right")
         assert form.input("source").value == "Vadym Skibitskyi"
         # The article's Source: line gives the role too; it is filled in, selected.
@@ -428,12 +421,12 @@ async def test_source_suggestions_come_from_the_article_and_right_accepts_them(l
 
 
 async def test_tab_moves_on_with_what_was_typed_not_the_suggestion(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "There are all")
         await pilot.press("quotation_mark", "q")
-        await pilot.pause()
+        await form_opened(pilot, screen)
         await pilot.press("v", "a", "tab")
         form = screen.query_one(AnnotationForm)
         assert form.input("source").value == "va"
@@ -446,25 +439,25 @@ async def test_a_known_sources_role_is_filled_in_next_time(library):
     store_annotations.add_annotation_by_text(db, article["id"], kind="claim", text="DIU assesses",
                                              source="Kyrylo Budanov", role="Head of the DIU")
     db.conn.close()
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "Their main tasks")
         await pilot.press("s", "c")
-        await pilot.pause()
-        await pilot.press(*"kyr", "right")
-        form = screen.query_one(AnnotationForm)
+        form = await form_opened(pilot, screen)
+        await pilot.press(*"kyr")
+        await until(pilot, lambda: suggestion(form.input("source")) == "Kyrylo Budanov")
+        await pilot.press("right")
+        await until(pilot, lambda: form.input("role").value == "Head of the DIU")
         assert form.input("source").value == "Kyrylo Budanov"
-        assert form.input("role").value == "Head of the DIU"
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        saved = [a for a in store_annotations.list_annotations(app.db)
-                 if a["exact"].startswith("Their")]
-        assert saved[0]["source"] == "Kyrylo Budanov" and saved[0]["role"] == "Head of the DIU"
+        await until(pilot, lambda: any(a["exact"].startswith("Their") for a in saved(app)))
+        stored = [a for a in saved(app) if a["exact"].startswith("Their")]
+        assert stored[0]["source"] == "Kyrylo Budanov" and stored[0]["role"] == "Head of the DIU"
 
 
 async def test_confidence_shows_its_term_as_typed_and_saves_the_percentage(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "Their main tasks")
@@ -480,23 +473,21 @@ async def test_confidence_shows_its_term_as_typed_and_saves_the_percentage(libra
             (["backspace", "backspace", "backspace", "5", "0"], "roughly even chance (50%)"),
         ]:
             await pilot.press(*keys)
-            await pilot.pause()
-            assert str(hint.content) == shown and hint.display, keys
+            await until(pilot, lambda: str(hint.content) == shown and hint.display)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: saved(app))
         [claim] = store_annotations.list_annotations(app.db)
         assert claim["confidence"] == 50
 
 
 async def test_an_invalid_grade_is_marked_with_its_reason_and_nothing_saves(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "Their main tasks")
         await pilot.press("s", "c", "tab", "tab", "tab", "tab", *"Z9")
-        await pilot.pause()
-        form = screen.query_one(AnnotationForm)
-        assert form.query_one("#field-grade").has_class("-invalid")
+        form = await form_opened(pilot, screen)
+        await until(pilot, lambda: form.query_one("#field-grade").has_class("-invalid"))
         assert form.input("grade").has_class("-invalid")
         assert "Admiralty" in shown_text(app)
         await pilot.press("ctrl+s")
@@ -504,24 +495,22 @@ async def test_an_invalid_grade_is_marked_with_its_reason_and_nothing_saves(libr
         assert store_annotations.list_annotations(app.db) == []
         assert screen.query(AnnotationForm)
         await pilot.press("backspace", "backspace", *"b2")
-        await pilot.pause()
-        assert not form.query_one("#field-grade").has_class("-invalid")
+        await until(pilot, lambda: not form.query_one("#field-grade").has_class("-invalid"))
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: saved(app))
         [claim] = store_annotations.list_annotations(app.db)
         assert claim["grade"] == "B2"
 
 
 async def test_an_invalid_confidence_blocks_saving(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "Their main tasks")
         await pilot.press("s", "c", "tab", "tab", "tab", *"150")
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        form = screen.query_one(AnnotationForm)
-        assert form.query_one("#field-confidence").has_class("-invalid")
+        form = await form_opened(pilot, screen)
+        await until(pilot, lambda: form.query_one("#field-confidence").has_class("-invalid"))
         assert app.focused is form.input("confidence")
         assert store_annotations.list_annotations(app.db) == []
 
@@ -531,7 +520,7 @@ async def test_a_superscript_two_in_confidence_is_marked_invalid_and_saves_nothi
     """"²" is a digit to str.isdigit but no number int() can read: it once crashed the app."""
     from tests.pilot_helpers import until
 
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "Their main tasks")
@@ -552,7 +541,7 @@ async def test_a_superscript_two_in_confidence_is_marked_invalid_and_saves_nothi
 
 
 async def test_tags_and_note_are_saved(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot)
         await find(pilot, "Their main tasks")
@@ -561,43 +550,39 @@ async def test_tags_and_note_are_saved(library):
         await pilot.press("tab")
         await paste(pilot, "kursk, dprk, kursk")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: saved(app))
         [claim] = store_annotations.list_annotations(app.db)
         assert claim["note"] == "check later"
         assert claim["tags"] == ["kursk", "dprk"]
 
 
 async def test_escape_on_an_untouched_form_closes_it_at_once(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await find(pilot, "Their main tasks")
         await pilot.press("s", "c", "escape")
-        await pilot.pause()
-        assert not screen.query(AnnotationForm)
-        assert view.has_focus
+        await until(pilot, lambda: not screen.query(AnnotationForm) and view.has_focus)
         assert screen.query_one("#side-empty").display
 
 
 async def test_escape_after_typing_asks_before_discarding(library):
-    app = reader_app(library)
+    app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "Their main tasks")
         await pilot.press("s", "c")
         await paste(pilot, "Someone")
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmDiscard)
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDiscard))
         await pilot.press("enter")  # "Keep editing" has the focus
-        await pilot.pause()
-        assert app.screen is screen and screen.query(AnnotationForm)
+        await until(pilot, lambda: app.screen is screen)
+        assert screen.query(AnnotationForm)
         assert screen.query_one(AnnotationForm).input("source").value == "Someone"
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDiscard))
         await pilot.press("tab", "enter")  # to "Discard"
-        await pilot.pause()
-        assert app.screen is screen and not screen.query(AnnotationForm)
+        await until(pilot, lambda: app.screen is screen and not screen.query(AnnotationForm))
         assert store_annotations.list_annotations(app.db) == []
 
 
@@ -625,7 +610,7 @@ def styles_at(view: ArticleView, offset: int) -> list:
 
 async def test_claims_and_quotes_are_highlighted_and_the_one_under_the_cursor_emphasised(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         claim_style = view._style("article-view--claim")
@@ -647,21 +632,23 @@ async def test_claims_and_quotes_are_highlighted_and_the_one_under_the_cursor_em
 
 async def test_highlight_colours_differ_in_light_and_dark_themes(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         for theme in ("textual-dark", "textual-light"):
             app.theme = theme
-            await pilot.pause()
-            claim_bg = view._style("article-view--claim").bgcolor
-            quote_bg = view._style("article-view--quote").bgcolor
-            base = view.rich_style.bgcolor
-            assert len({claim_bg, quote_bg, base}) == 3, theme
+            await until(pilot, lambda: app.current_theme.name == theme)
+
+            def colours() -> set:
+                return {view._style("article-view--claim").bgcolor,
+                        view._style("article-view--quote").bgcolor, view.rich_style.bgcolor}
+
+            await until(pilot, lambda: len(colours()) == 3)
 
 
 async def test_square_brackets_jump_between_annotations(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("right_square_bracket")
@@ -676,12 +663,11 @@ async def test_square_brackets_jump_between_annotations(annotated):
 
 async def test_enter_on_a_highlight_edits_it_with_the_form_filled_in(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await pilot.press("right_square_bracket", "right_square_bracket", "enter")
-        await pilot.pause()
-        form = screen.query_one(AnnotationForm)
+        form = await form_opened(pilot, screen)
         assert form.editing["id"] == quote["id"]
         assert form.input("source").value == "Vadym Skibitskyi"
         assert form.input("via").value == "interview with Ukrinform"
@@ -692,7 +678,8 @@ async def test_enter_on_a_highlight_edits_it_with_the_form_filled_in(annotated):
         await paste(pilot, "a video address")
         await pilot.press("tab", "6")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await until(pilot, lambda: store_annotations.get_annotation(
+            app.db, quote["id"])["via"] == "a video address")
         edited = store_annotations.get_annotation(app.db, quote["id"])
         assert edited["via"] == "a video address"
         assert edited["confidence"] == 88
@@ -704,18 +691,17 @@ async def test_enter_on_a_highlight_edits_it_with_the_form_filled_in(annotated):
 
 async def test_d_deletes_the_annotation_under_the_cursor_and_u_brings_it_back(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await pilot.press("right_square_bracket", "d")
-        await pilot.pause()
+        await until(pilot, lambda: len(view.annotations) == 1)
         assert [a["id"] for a in store_annotations.list_annotations(app.db)] == [quote["id"]]
         assert [a["id"] for a in view.annotations] == [quote["id"]]
         assert any("Deleted the claim" in n.message and "u to undo" in n.message
                    for n in app._notifications)
         await pilot.press("u")
-        await pilot.pause()
-        assert len(view.annotations) == 2
+        await until(pilot, lambda: len(view.annotations) == 2)
         assert any("Restored the claim" in n.message for n in app._notifications)
 
 
@@ -727,36 +713,33 @@ async def test_u_undoes_the_last_change_also_after_a_restart(library):
         await pilot.press("s", "c")
         await paste(pilot, "Someone")
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert len(store_annotations.list_annotations(app.db)) == 1
+        await until(pilot, lambda: len(saved(app)) == 1)
     app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         assert len(view.annotations) == 1
         await pilot.press("u")
-        await pilot.pause()
-        assert view.annotations == []
+        await until(pilot, lambda: view.annotations == [])
         assert store_annotations.list_annotations(app.db) == []
         assert any("Undid adding the claim" in n.message for n in app._notifications)
         await pilot.press("u")
-        await pilot.pause()
-        assert any("Nothing to undo" in n.message for n in app._notifications)
+        await until(pilot, lambda: any("Nothing to undo" in n.message
+                                       for n in app._notifications))
 
 
 async def test_choosing_an_annotation_in_the_list_moves_the_cursor_to_it(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         screen.query_one(AnnotationList).focus()
         await pilot.press("down", "down", "enter")
-        await pilot.pause()
-        assert view.cursor_offset == quote["start"] and view.has_focus
+        await until(pilot, lambda: view.cursor_offset == quote["start"] and view.has_focus)
 
 
 async def test_tab_reaches_the_list_and_escape_goes_back_to_the_article(annotated):
     path, article, claim, quote = annotated
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         await pilot.press("tab")
@@ -773,8 +756,7 @@ async def test_reader_keys_follow_the_users_keymap(library):
         screen, view = await opened(pilot)
         await find(pilot, "There are all")
         await pilot.press("x", "Q")
-        await pilot.pause()
-        form = screen.query_one(AnnotationForm)
+        form = await form_opened(pilot, screen)
         assert form.span_text == RECRUITMENT
         assert form.query_one(KindToggle).value == "quote"
 
@@ -802,13 +784,20 @@ async def test_a_notification_quoting_typed_markup_shows_it_as_typed(library):
         screen, _ = await opened(pilot)
         # Notifications quote what people typed and what articles say, as this one does.
         screen.notify("“[bold red]x[/] [link=file:///etc/passwd]y” is not in the article")
-        await pilot.pause(0.3)
-        shown = shown_text(app)
-        assert "[bold red]x[/]" in shown
-        assert "[link=file:///etc/passwd]y" in shown
+        await until(pilot, lambda: "[bold red]x[/]" in shown_text(app))
+        assert "[link=file:///etc/passwd]y" in shown_text(app)
 
 
 # --- Keys typed ahead ----------------------------------------------------------------------
+
+async def keys_handled(pilot, widget) -> None:
+    """Wait until ``widget`` and each node above it have handled every message queued for
+    them so far: a key bubbles up, one queue after another."""
+    for node in widget.ancestors_with_self:
+        reached: list[bool] = []
+        node.call_later(reached.append, True)
+        await until(pilot, lambda: reached)
+
 
 def type_ahead(view: ArticleView, *keys: str) -> None:
     """Queue keys for the article all at once, as Textual does when they arrive faster than
@@ -823,10 +812,8 @@ async def test_keys_typed_straight_after_the_find_key_go_into_the_find_bar(libra
     async with app.run_test(size=SIZE) as pilot:
         screen, view = await opened(pilot)
         type_ahead(view, "slash", *["space" if c == " " else c for c in "There are all"], "enter")
-        await pilot.pause()
-        await pilot.pause()
+        await until(pilot, lambda: "match 1 of 1" in shown_text(app))
         assert cursor_at(view, "There are all")
-        assert "match 1 of 1" in shown_text(app)
 
 
 async def test_keys_typed_straight_after_the_tag_key_go_into_the_source_field(library):
@@ -835,10 +822,8 @@ async def test_keys_typed_straight_after_the_tag_key_go_into_the_source_field(li
         screen, view = await opened(pilot)
         await find(pilot, "Their main tasks")
         type_ahead(view, "s", "q", *"Vadym")
-        await pilot.pause()
-        await pilot.pause()
-        form = screen.query_one(AnnotationForm)
-        assert form.input("source").value.startswith("Vadym")
+        form = await form_opened(pilot, screen)
+        await until(pilot, lambda: form.input("source").value.startswith("Vadym"))
         assert app.focused is form.input("source")
 
 
@@ -850,8 +835,7 @@ async def test_keys_typed_straight_after_leaving_the_reader_do_not_act_on_the_ar
         await pilot.press("right_square_bracket")
         assert view.current_annotation["id"] == claim["id"]
         type_ahead(view, "r", "d", "d")
-        await pilot.pause()
-        await pilot.pause()
+        await keys_handled(pilot, view)
         assert app.screen is not screen
         live = store_annotations.list_annotations(app.db, article_id=article["id"])
         assert {a["id"] for a in live} == {claim["id"], quote["id"]}

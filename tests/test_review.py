@@ -18,9 +18,9 @@ from store.db import open_db
 from store.ingest import read_source
 from tui.app import MarginApp
 from tui.screens.reader import ReaderScreen
-from tui.screens.review import PAGE, EditAnnotationScreen, ReviewScreen
+from tui.screens.dialogs import EditAnnotationScreen, StylePicker
+from tui.screens.review import PAGE, ReviewScreen
 from tui.widgets.annotation_form import AnnotationForm
-from tui.widgets.style_picker import StylePicker
 
 from pilot_helpers import drawn, until
 

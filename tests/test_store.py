@@ -149,6 +149,28 @@ def test_the_connection_uses_wal_foreign_keys_and_a_busy_timeout(db):
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] > 0
 
 
+def test_a_second_connection_in_the_process_leaves_the_first_seeing_other_programs_writes(
+        db_path):
+    # margin opens a connection for the app and more for Review's background reads; opening
+    # one must not cost the others their locks, or another program's next writes go unseen.
+    import subprocess
+    import sys
+
+    first = open_db(db_path)
+    second = open_db(db_path)
+    try:
+        for name in ("Kyrylo Budanov", "Andrii Kovalenko", "Oleksandr Syrskyi"):
+            write = ("import sys; from store.db import open_db; from store.sources import "
+                     "ensure_source; ensure_source(open_db(sys.argv[1]), sys.argv[2])")
+            subprocess.run([sys.executable, "-c", write, str(db_path), name], check=True,
+                           timeout=60, cwd=Path(__file__).resolve().parents[1])
+            assert find_source(first, name) is not None
+            assert find_source(second, name) is not None
+    finally:
+        second.conn.close()
+        first.conn.close()
+
+
 def test_foreign_keys_stop_an_annotation_of_a_missing_article(db):
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("""INSERT INTO annotations (id, article_id, kind, start, "end", exact,

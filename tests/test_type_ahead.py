@@ -21,7 +21,8 @@ from store.ingest import read_source
 from tui.app import MarginApp
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.screens.review import EditAnnotationScreen, ReviewScreen
+from tui.screens.dialogs import EditAnnotationScreen
+from tui.screens.review import ReviewScreen
 from tui.widgets.annotation_form import AnnotationForm
 
 from pilot_helpers import until

@@ -31,7 +31,8 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
     # no stylesheet for a first screen); the others before the library opens, or once the
     # reader is painted (``_read_styles``).
     CSS_PATH = ["app.tcss", "screens/reader.tcss"]
-    LATER_CSS_PATH = ["screens/library.tcss", "screens/review.tcss", "screens/help.tcss"]
+    LATER_CSS_PATH = ["screens/library.tcss", "screens/review.tcss", "screens/help.tcss",
+                      "screens/dialogs.tcss"]
     # Textual's own quit binding has no id, so a user could not move it; ours comes from the
     # registry instead. Only the hint that ctrl+c does not quit is kept from Textual.
     BINDINGS = [

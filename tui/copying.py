@@ -81,7 +81,7 @@ def copy_citation_as(app: App, annotation: dict | None) -> None:
         app.notify("No annotation here to cite", timeout=2)
         return
     from store.citations import STYLES
-    from tui.widgets.style_picker import StylePicker
+    from tui.screens.dialogs import StylePicker
 
     previews: dict[str, str] = {}
     for style in STYLES:

@@ -24,7 +24,7 @@ from store.errors import MarginError, ValidationError
 from store.spans import (Boundaries, Matches, find_first, next_word_start, previous_word_start,
                          quotation_at, snap_to_words, source_hints)
 from tui.copying import copy_citation, copy_citation_as
-from tui.keymap import bindings, default_actions, display_keys
+from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
 from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
 from tui.widgets.annotation_list import AnnotationList, excerpt, undo_message
@@ -132,8 +132,7 @@ class ReaderScreen(ShowsContent, Screen[None]):
 
     def key_for(self, action_id: str) -> str:
         """The keys of an action as the user has them, for messages."""
-        actions = getattr(self.app, "actions", None) or default_actions()
-        return display_keys(actions[action_id].keys)
+        return display_keys(self.app.actions[action_id].keys)  # type: ignore[attr-defined]
 
     # --- which actions work now
 

@@ -22,7 +22,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.reactive import reactive
@@ -36,7 +35,8 @@ from store.display import display_safe
 from store.errors import MarginError, ValidationError
 from store.query import SYNTAX, parse_filter
 from tui.copying import copy_citation, copy_citation_as
-from tui.keymap import bindings, default_actions, display_keys
+from tui.screens.dialogs import EditAnnotationScreen
+from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
 from tui.widgets.annotation_list import excerpt, undo_message
 from tui.widgets.annotation_table import AnnotationTable, Column
@@ -113,12 +113,10 @@ class QueryThread:
     to the event loop; this one is opened in the worker thread on first use. Each query carries
     the generation of the filter it answers: one the analyst has typed past is skipped, or
     interrupted if it is running, so the thread is free for the query that matters now.
-    Without a database path (an app that has none) queries run on ``fallback`` directly.
     """
 
-    def __init__(self, path: Path | None, fallback: Any, name: str) -> None:
+    def __init__(self, path: Path, name: str) -> None:
         self.path = path
-        self.fallback = fallback
         self.latest = 0
         self._db: Any = None
         self._running: int | None = None
@@ -127,8 +125,6 @@ class QueryThread:
     async def call(self, generation: int, function: Callable[..., Any], /,
                    **kwargs: Any) -> Any:
         """``function(db, **kwargs)`` in the background thread; None if it was superseded."""
-        if self.path is None:
-            return function(self.fallback, **kwargs)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             self._executor, functools.partial(self._run, generation, function, kwargs))
@@ -217,9 +213,9 @@ class ReviewScreen(ShowsContent, Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        path = getattr(self.app, "db_path", None)
-        self.pages = QueryThread(path, self.app.db, "margin-review-pages")
-        self.counts = QueryThread(path, self.app.db, "margin-review-counts")
+        path = self.app.db_path  # type: ignore[attr-defined]
+        self.pages = QueryThread(path, "margin-review-pages")
+        self.counts = QueryThread(path, "margin-review-counts")
         self.query_one("#filter-error").display = False
         self.query_one("#review-empty").display = False
         self.table.focus()
@@ -267,8 +263,7 @@ class ReviewScreen(ShowsContent, Screen[None]):
 
     def key_for(self, action_id: str) -> str:
         """The keys of an action as the user has them, for messages."""
-        actions = getattr(self.app, "actions", None) or default_actions()
-        return display_keys(actions[action_id].keys)
+        return display_keys(self.app.actions[action_id].keys)  # type: ignore[attr-defined]
 
     # --- loading
 
@@ -596,53 +591,6 @@ class ReviewScreen(ShowsContent, Screen[None]):
 
     def action_review_copy_as(self) -> None:
         copy_citation_as(self.app, self.current())
-
-
-class EditAnnotationScreen(ModalScreen[dict | None]):
-    """The reader's annotation form over the review, for one annotation; saving writes it."""
-
-    CSS_PATH = ["review.tcss", "reader.tcss"]
-
-    def __init__(self, annotation: dict) -> None:
-        super().__init__()
-        self.annotation = annotation
-
-    def compose(self) -> ComposeResult:
-        from store.articles import get_article
-        from store.spans import Boundaries, source_hints
-        from tui.widgets.annotation_form import AnnotationForm, FormValues
-
-        annotation = self.annotation
-        text = get_article(self.app.db, annotation["article_id"])["text"]
-        start, end = annotation["start"], annotation["end"]
-        with Vertical(id="edit-dialog"):
-            yield AnnotationForm(span_text=annotation["exact"],
-                                 values=FormValues.from_annotation(annotation),
-                                 editing=annotation,
-                                 hints=source_hints(text, start, end, Boundaries(text)),
-                                 db=self.app.db, id="annotation-form")
-
-    def on_annotation_form_submitted(self, event: Any) -> None:
-        from tui.widgets.annotation_form import FIELDS
-
-        form = event.form
-        try:
-            saved = store_annotations.edit_annotation(self.app.db, self.annotation["id"],
-                                                      **event.values.as_fields())
-        except ValidationError as error:
-            if error.field in FIELDS:
-                form.mark_invalid({error.field: str(error)})
-                form.focus_field(error.field)
-            else:
-                self.notify(str(error), title="Not saved", severity="error", markup=False)
-            return
-        except MarginError as error:
-            self.notify(str(error), title="Not saved", severity="error", markup=False)
-            return
-        self.dismiss(saved)
-
-    def on_annotation_form_cancelled(self) -> None:
-        self.dismiss(None)
 
 
 def _short(text: str, length: int = 50) -> str:

@@ -19,10 +19,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from store import confidence as confidence_terms
 from store.display import display_safe
@@ -30,6 +29,7 @@ from store.errors import ValidationError
 from store.sources import find_source, suggest_sources
 from store.spans import SourceHint
 from tui.keymap import bindings, display_keys
+from tui.screens.dialogs import ConfirmDiscard
 from tui.shown import ShowsContent, changes_what_is_shown
 
 KINDS = ("claim", "quote")
@@ -308,10 +308,8 @@ class AnnotationForm(ShowsContent, Vertical):
         self.query_one("#source", Input).focus()
 
     def _keys_text(self) -> Text:
-        actions = getattr(self.app, "actions", None)
-        keys = {binding.id: binding.key for binding in self.BINDINGS}
-        if actions:
-            keys = {name: actions[name].keys for name in keys if name in actions}
+        actions = self.app.actions  # type: ignore[attr-defined]
+        keys = {name: actions[name].keys for name in ("save", "cancel")}
         return Text(f"{display_keys(keys['save'])} save · {display_keys(keys['cancel'])} cancel "
                     "· tab next field", style="dim")
 
@@ -508,46 +506,3 @@ class AnnotationForm(ShowsContent, Vertical):
 def _excerpt(text: str, length: int = 160) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
-
-
-class ConfirmDiscard(ModalScreen[bool]):
-    """Asks whether to throw away what was typed into the form."""
-
-    DEFAULT_CSS = """
-    ConfirmDiscard {
-        align: center middle;
-        background: $background 60%;
-    }
-    ConfirmDiscard > Vertical {
-        width: 44;
-        height: auto;
-        padding: 1 2;
-        border: thick $warning;
-        background: $panel;
-    }
-    ConfirmDiscard #confirm-buttons {
-        height: auto;
-        margin-top: 1;
-        align-horizontal: right;
-    }
-    ConfirmDiscard Button { margin-left: 1; }
-    """
-    BINDINGS = [("escape", "keep", "Keep editing"), ("left,right", "app.focus_next", "")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Discard what you typed in this annotation?")
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Discard", id="discard", variant="warning", compact=True)
-                yield Button("Keep editing", id="keep", variant="primary", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#keep", Button).focus()
-
-    @on(Button.Pressed, "#discard")
-    def _discard(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#keep")
-    def action_keep(self) -> None:
-        self.dismiss(False)
