@@ -346,7 +346,7 @@ def test_a_database_from_a_newer_margin_is_refused_and_untouched(kursk_db):
 
 @pytest.mark.parametrize("args, word", [
     (["--text", "words that the article never uses"], "not in the article"),
-    (["--text", "Kursk", "--occurrence", "99"], "--occurrence"),
+    (["--text", "Kursk", "--occurrence", "99"], "choose an occurrence between 1 and 3"),
     (["--text", "Kursk", "--confidence", "101"], "confidence"),
     (["--text", "Kursk", "--confidence", "abc"], "confidence"),
     (["--text", "Kursk", "--confidence", "²"], "--confidence"),   # a digit to str.isdigit only

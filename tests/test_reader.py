@@ -248,7 +248,7 @@ async def test_s_on_who_spoke_selects_the_speaker_with_the_quote_and_motions_sto
             "The talks resume on Monday.")
     article, _ = add_article(db, Draft(text=text, title="Speaker", format="txt"))
     db.conn.close()
-    app = reader_app((path, article))
+    app = margin_app((path, article))
     async with app.run_test(size=SIZE) as pilot:
         _, view = await opened(pilot)
         await find(pilot, "hold the line")
