@@ -13,6 +13,13 @@ from typing import Any
 from store.errors import InputError
 from store.text import normalise
 
+_ISO_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?[ ]?(Z|[+-]\d{2}(?::?\d{2})?)?)?$",
+    re.IGNORECASE,
+)
+_LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
 
 @dataclass(kw_only=True)
 class Draft:
@@ -86,16 +93,6 @@ def parse_published(value: str) -> str | None:
             return None
         result += f"{sign}{hours}:{minutes}"
     return result
-
-
-_ISO_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?[ ]?(Z|[+-]\d{2}(?::?\d{2})?)?)?$",
-    re.IGNORECASE,
-)
-
-
-_LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 def clean_field(value: str) -> str | None:

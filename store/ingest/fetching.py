@@ -8,7 +8,7 @@ import re
 import zlib
 
 from store.errors import InputError
-from store.ingest.limits import MAX_BYTES, too_large
+from store.ingest.limits import MAX_BYTES, READ_LIMIT, check_declared_size, too_large
 
 USER_AGENT = "Mozilla/5.0 (compatible; margin terminal reader)"
 URL_RE = re.compile(r"^https?://", re.IGNORECASE)
@@ -32,9 +32,9 @@ def fetch(url: str, timeout: float) -> tuple[bytes, str, str, str | None]:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > MAX_BYTES:
-                raise too_large(url, int(length))
-            data = response.read(MAX_BYTES + 1)
+            if length.isdigit():
+                check_declared_size(int(length), url)
+            data = response.read(READ_LIMIT)
             final_url = response.geturl()
             if final_url == request.full_url:
                 final_url = url  # not redirected: keep the address as the user wrote it
@@ -85,11 +85,11 @@ def _inflate(data: bytes, encoding: str, url: str) -> bytes:
     wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
     try:
         inflater = zlib.decompressobj(wbits)
-        out = inflater.decompress(data, MAX_BYTES + 1)
+        out = inflater.decompress(data, READ_LIMIT)
     except zlib.error:
         try:  # some servers send raw deflate without the zlib header
             inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-            out = inflater.decompress(data, MAX_BYTES + 1)
+            out = inflater.decompress(data, READ_LIMIT)
         except zlib.error:
             raise InputError(f"{url} sent a damaged {encoding} body", "Try again, or save the page from a browser.") from None
     if len(out) > MAX_BYTES or inflater.unconsumed_tail:

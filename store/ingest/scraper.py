@@ -1,5 +1,6 @@
-"""The scraper layout of ``shared/corpus/ukrainska-pravda-*.txt``: a ``date YYYY-MM-DD`` line, the
-headline, and a byline run into the dateline, read as metadata.
+"""The scraper layout of ``shared/corpus/ukrainska-pravda-*.txt``: a ``date YYYY-MM-DD`` line
+(``date 2025-09-07 All Sections``), the headline, and a byline run into the dateline
+(``Olga KatsimonSunday, 7 September 2025, 17:21``), read as metadata.
 """
 
 from __future__ import annotations
@@ -9,10 +10,6 @@ from typing import Any
 
 from store.ingest.draft import clean_field, parse_published
 from store.text import normalise
-
-
-# The scraper layout: "date 2025-09-07 All Sections", headline, and a byline run into the
-# dateline ("Olga KatsimonSunday, 7 September 2025, 17:21").
 
 _SCRAPER_DATE_RE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s|$)")
 
