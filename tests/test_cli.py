@@ -316,6 +316,14 @@ def test_an_unreachable_url_is_refused(kursk_db):
     assert dump(db) == before
 
 
+def test_import_help_states_the_time_limit_the_store_applies(db):
+    from store.ingest.fetching import TIME_LIMIT
+
+    result = margin("import", "--help", db=db)
+    assert result.returncode == 0, result.stderr
+    assert f"(default {TIME_LIMIT:g})" in " ".join(result.stdout.decode().split())
+
+
 def test_a_page_with_no_article_text_is_refused(kursk_db, server):
     db, _ = kursk_db
     before = dump(db)

@@ -498,10 +498,14 @@ def test_reading_a_text_file_does_not_import_trafilatura():
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+    stop = threading.Event()
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
         if self.path == "/slow":
             time.sleep(1.5)
+        if self.path.startswith("/trickle-"):
+            self._trickle(in_headers=self.path == "/trickle-headers")
+            return
         status, headers, body = self.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"not found"))
         self.send_response(status)
         for key, value in headers.items():
@@ -513,6 +517,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+    def _trickle(self, *, in_headers: bool) -> None:
+        """Send a byte every tenth of a second until the client goes: no wait for it ever times out."""
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+        if in_headers:
+            self.wfile.write(b"X-Padding: ")
+        else:
+            self.wfile.write(b"\r\n<html><body><p>")
+        try:
+            while not self.stop.wait(0.1):
+                self.wfile.write(b"a")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
 
     def log_message(self, *args: object) -> None:
         pass
@@ -548,6 +567,7 @@ def server(page_bytes):
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    _Handler.stop.set()
     httpd.shutdown()
     httpd.server_close()
 
@@ -587,6 +607,13 @@ def test_an_unreachable_address_is_refused():
 def test_a_server_that_does_not_answer_in_time_is_refused(server):
     with pytest.raises(InputError, match="did not answer within 0.3 s"):
         read_source(f"{server}/slow", timeout=0.3)
+
+
+@pytest.mark.parametrize("part", ["body", "headers"])
+def test_a_server_trickling_a_byte_at_a_time_is_cut_off_at_the_time_limit(server, part):
+    # Each byte comes long before the 20 s wait limit, so only the whole-download limit ends it.
+    with pytest.raises(InputError, match=r"still downloading after 1\.5 s, the time limit"):
+        read_source(f"{server}/trickle-{part}", time_limit=1.5)
 
 
 def test_a_page_with_no_article_text_at_a_url_is_refused(server):

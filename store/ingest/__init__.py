@@ -22,7 +22,7 @@ from pathlib import Path
 
 from store.errors import InputError
 from store.ingest.draft import Draft, apply_overrides, parse_published
-from store.ingest.fetching import SCHEME_RE, URL_RE, fetch
+from store.ingest.fetching import SCHEME_RE, TIME_LIMIT, URL_RE, WAIT_LIMIT, fetch
 from store.ingest.html import decode_declared, html_draft, looks_like_html
 from store.ingest.limits import MAX_BYTES, READ_LIMIT, check_declared_size, check_size
 from store.ingest.text_files import text_draft
@@ -35,18 +35,21 @@ _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 
 
-def read_source(source: str, *, stdin: bytes | None = None, timeout: float = 20.0) -> Draft:
+def read_source(
+    source: str, *, stdin: bytes | None = None, timeout: float = WAIT_LIMIT, time_limit: float = TIME_LIMIT
+) -> Draft:
     """Read a path, an ``http(s)://`` URL or ``-`` (standard input) into a ``Draft``.
 
     ``stdin`` supplies the bytes for ``-`` (read from ``sys.stdin`` when None); ``timeout``
-    bounds each network wait in seconds. Every bad input raises ``InputError``.
+    bounds each network wait and ``time_limit`` a whole download, in seconds. Every bad input
+    raises ``InputError``.
     """
     if not source.strip():
         raise InputError("no file or URL given", "Name a file, an http(s):// URL, or - for standard input.")
     if source == "-":
         return _read_stdin(stdin)
     if URL_RE.match(source):
-        return _read_url(source, timeout)
+        return _read_url(source, timeout, time_limit)
     if SCHEME_RE.match(source):
         raise InputError(
             f"{source}: only http:// and https:// addresses can be imported",
@@ -96,9 +99,9 @@ def _read_stdin(data: bytes | None) -> Draft:
     return text_draft(decode(data, name), name, "-", "stdin")
 
 
-def _read_url(url: str, timeout: float) -> Draft:
+def _read_url(url: str, timeout: float, time_limit: float) -> Draft:
     """Fetch an http(s) URL and read it by its Content-Type (HTML, plain text or Markdown)."""
-    data, final_url, content_type, charset = fetch(url, timeout)
+    data, final_url, content_type, charset = fetch(url, timeout, time_limit)
     check_size(data, url)
     if content_type in ("text/plain", "text/markdown", "text/x-markdown"):
         text = decode_declared(data, charset, html=False) if charset else None

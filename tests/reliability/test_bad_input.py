@@ -94,6 +94,18 @@ class _BadPages(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             # The body never comes: the handler waits until the tests are over.
             self.release.wait()
+        elif self.path == "/trickle":
+            # A byte every tenth of a second, for ever: no single wait ever times out.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            try:
+                self.wfile.write(b"<html><body><p>")
+                while not self.release.wait(0.1):
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
         elif self.path == "/picture":
             self._send(200, "image/png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
         elif self.path == "/endless-html":
@@ -279,7 +291,11 @@ def import_kinds(tmp: Path, db: Path, article: str, server: str) -> dict[str, Ca
         "closed port": lambda: Case(["import", f"http://127.0.0.1:{free_port()}/"],
                                     ("refused",)),
         "redirects forever": importing(f"{server}/loop", "redirect"),
-        "headers but never the body": importing(f"{server}/headers-only", "did not answer"),
+        # A short time limit keeps these cases quick; the CLI's own default is two minutes.
+        "headers but never the body": lambda: Case(
+            ["import", f"{server}/headers-only", "--timeout", "2"], ("after 2 s, the time limit",)),
+        "a page trickled a byte at a time": lambda: Case(
+            ["import", f"{server}/trickle", "--timeout", "2"], ("still downloading", "time limit")),
         "a picture at the address": importing(f"{server}/picture", "image/png"),
         "HTML of 50 MB with no length": importing(f"{server}/endless-html", "20 MB"),
         "damaged gzip body": importing(f"{server}/damaged-gzip", "gzip"),
