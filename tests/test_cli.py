@@ -99,6 +99,12 @@ def test_metadata_options_override_what_was_found(db):
         "Kursk", ["A. One", "B. Two"], "2025-09-07T17:21+03:00", "en")
 
 
+def test_a_published_date_in_arabic_indic_digits_is_stored_in_iso_8601(db):
+    result = margin("import", str(KURSK), "--published", "٢٠٢٥-٠٩-٠٧", db=db)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(margin("articles", "--json", db=db).stdout)[0]["published"] == "2025-09-07"
+
+
 def test_standard_input_imports_as_an_article(db):
     result = margin("import", "-", db=db, stdin=b"A headline\n\nSomeone said something.\n")
     assert result.returncode == 0, result.stderr

@@ -193,6 +193,14 @@ def test_without_a_byline_the_date_line_gives_the_date_and_the_text_follows_the_
     assert draft.text == "First paragraph.\n\nSecond."
 
 
+def test_dates_in_front_matter_and_datelines_written_in_other_digits_are_stored_in_ascii(tmp_path):
+    front = read_source(write(tmp_path, "f.md", "---\npublished: ٢٠٢٥-٠٩-٠٧\n---\n# Headline\n\nBody.\n"))
+    scraped = read_source(write(tmp_path, "s.txt", "date ２０２５-０９-０７ All Sections\nHeadline\n"
+                                                 "Olga KatsimonSunday, ٧ September ٢٠٢٥, ١٧:٢١\nBody.\n"))
+    assert front.published == "2025-09-07"
+    assert (scraped.authors, scraped.published) == (["Olga Katsimon"], "2025-09-07T17:21")
+
+
 def test_a_caption_ending_in_a_date_is_not_mistaken_for_a_byline(tmp_path):
     path = write(tmp_path, "s.txt", "date 2025-09-07 All Sections\nHeadline\n\nRally in Kyiv, 7 September 2025\n\nBody.\n")
     draft = read_source(path)
@@ -701,6 +709,9 @@ def test_a_language_override_that_is_not_a_language_tag_is_refused():
         ("2019-11-20T09:29:08+0000", "2019-11-20T09:29+00:00"),
         ("2025-02-30", None),
         ("7 September 2025", None),
+        ("٢٠٢٥-٠٩-٠٧", "2025-09-07"),
+        ("２０２５-０９-０７T１７:２１+０３:００", "2025-09-07T17:21+03:00"),
+        ("२०२५-०२-३०", None),
     ],
 )
 def test_publication_dates_are_written_in_iso_8601(given, expected):
