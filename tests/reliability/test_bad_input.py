@@ -362,3 +362,41 @@ def test_bad_input_is_one_line_exit_2_and_the_database_is_unchanged(kind, templa
     for word in case.words:
         assert word.lower() in stderr.lower(), stderr
     assert after == before
+
+
+# --- A read-only copy still opens ---------------------------------------------------------------
+
+def read_only_copy(setup: str, db: Path, tmp: Path, cleanup: list[Callable[[], None]]) -> Path:
+    """``db`` made read-only the way the table does it: an immutable file, or a read-only mount."""
+    if setup == "file":
+        subprocess.run(["chattr", "+i", str(db)], check=True)
+        cleanup.append(lambda: subprocess.run(["chattr", "-i", str(db)], check=True))
+        return db
+    case = Case([], ())
+    case.cleanup = cleanup
+    mount_tmpfs(tmp / "read-only", "8m", case)
+    shutil.copy(db, tmp / "read-only" / "margin.db")
+    remount(tmp / "read-only", "ro")
+    return tmp / "read-only" / "margin.db"
+
+
+@pytest.mark.parametrize("setup", ["file", "folder"])
+def test_importing_stored_text_again_from_a_read_only_copy_opens_it_and_writes_nothing(
+        setup, template, tmp_path):
+    db = tmp_path / "margin.db"
+    shutil.copy(template[0], db)
+    cleanup: list[Callable[[], None]] = []
+    try:
+        target = read_only_copy(setup, db, tmp_path, cleanup)
+        before = state(target)
+        again = margin("import", str(KURSK), db=target)
+        listed = margin("articles", db=target)
+        after = state(target)
+    finally:
+        for undo in reversed(cleanup):
+            undo()
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.decode().split()[:3] == [template[1], "already", "there"]
+    assert listed.returncode == 0, listed.stderr
+    assert template[1] in listed.stdout.decode()
+    assert after == before
