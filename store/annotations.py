@@ -148,29 +148,27 @@ def edit_annotation(db: sqlite_utils.Database, annotation_id: str, **changes: An
 
 def delete_annotation(db: sqlite_utils.Database, annotation_id: str) -> dict:
     """Soft-delete an annotation: it leaves every listing but stays restorable."""
-    with writing(db):
-        before = _raw(db, annotation_id)
-        if before["deleted_at"]:
-            raise ValidationError("that annotation is already deleted",
-                                  "press u on it to restore it")
-        stamp = now()
-        db["annotations"].update(before["id"], {"deleted_at": stamp, "updated_at": stamp})
-        _record(db, before["id"], before["article_id"], "delete", before,
-                {**before, "deleted_at": stamp, "updated_at": stamp})
-    return get_annotation(db, before["id"])
+    return _set_deleted(db, annotation_id, True)
 
 
 def restore_annotation(db: sqlite_utils.Database, annotation_id: str) -> dict:
     """Bring a deleted annotation back."""
+    return _set_deleted(db, annotation_id, False)
+
+
+def _set_deleted(db: sqlite_utils.Database, annotation_id: str, deleted: bool) -> dict:
+    """Delete or restore an annotation, recording the change so that undo can reverse it."""
     with writing(db):
         before = _raw(db, annotation_id)
-        if not before["deleted_at"]:
-            raise ValidationError("that annotation is not deleted",
-                                  "only deleted annotations restore")
+        if bool(before["deleted_at"]) == deleted:
+            if deleted:
+                raise ValidationError("that annotation is already deleted", "press u on it to restore it")
+            raise ValidationError("that annotation is not deleted", "only deleted annotations restore")
         stamp = now()
-        db["annotations"].update(before["id"], {"deleted_at": None, "updated_at": stamp})
-        _record(db, before["id"], before["article_id"], "restore", before,
-                {**before, "deleted_at": None, "updated_at": stamp})
+        changes = {"deleted_at": stamp if deleted else None, "updated_at": stamp}
+        db["annotations"].update(before["id"], changes)
+        _record(db, before["id"], before["article_id"], "delete" if deleted else "restore", before,
+                {**before, **changes})
     return get_annotation(db, before["id"])
 
 

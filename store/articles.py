@@ -28,13 +28,17 @@ def add_article(db: sqlite_utils.Database, draft: Any) -> tuple[dict, bool]:
         raise ValidationError("the article has no text", "import a file or page with some text")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     title = (draft.title or "").strip() or _first_line(text)
-    # Looked up inside the write transaction: another program importing the same text at the
-    # same moment then finds it stored instead of breaking the UNIQUE constraint.
+    # A plain read first: opening stored text again writes nothing, so it needs no write lock,
+    # which a read-only copy cannot give and another program may be holding.
+    existing = _stored_with(db, digest)
+    if existing:
+        return get_article(db, existing), False
     with writing(db):
-        existing = db.execute("SELECT id FROM articles WHERE text_sha256 = ?",
-                              [digest]).fetchone()
+        # Again inside the write transaction: another program importing the same text at the
+        # same moment then finds it stored instead of breaking the UNIQUE constraint.
+        existing = _stored_with(db, digest)
         if existing:
-            return get_article(db, existing[0]), False
+            return get_article(db, existing), False
         row = {
             "id": _free_id(db, digest),
             "title": title,
@@ -47,6 +51,12 @@ def add_article(db: sqlite_utils.Database, draft: Any) -> tuple[dict, bool]:
         }
         db["articles"].insert(row)
     return _decode(row), True
+
+
+def _stored_with(db: sqlite_utils.Database, digest: str) -> str | None:
+    """The id of the article whose text has this SHA-256, if one is stored."""
+    row = db.execute("SELECT id FROM articles WHERE text_sha256 = ?", [digest]).fetchone()
+    return row[0] if row else None
 
 
 def _free_id(db: sqlite_utils.Database, digest: str) -> str:

@@ -198,14 +198,21 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
     path = Path(path)
     _check_file(path)
+    # SQLite keeps a WAL database's lock and log in files beside it, so in a folder margin
+    # cannot write (a read-only mount, a shared copy) it could not even read the file. There
+    # it is opened as a file nothing changes: everything reads, and a write fails as read-only.
+    read_only = path.exists() and not os.access(path.parent, os.W_OK)
     try:
-        version = _schema_version(path)
+        version = _schema_version(path, read_only)
         if version > SCHEMA_VERSION:
             raise DatabaseError(
                 f"{path} was made by a newer margin (schema {version}, this one knows {SCHEMA_VERSION})",
                 "upgrade margin to open it; the file was left unchanged",
             )
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        if read_only:
+            conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except sqlite3.DatabaseError as error:
         raise DatabaseError(
@@ -221,6 +228,13 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
                 "use a new file name, or the path of a database margin made",
             )
         conn.execute("PRAGMA foreign_keys = ON")
+        if read_only:
+            if version < SCHEMA_VERSION:
+                raise DatabaseError(
+                    f"{path} was made by an older margin and is in a read-only folder, so it cannot be updated",
+                    "copy it to a folder you can write to and open the copy",
+                )
+            return db
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = wal")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -297,7 +311,7 @@ def _path_of(db: sqlite_utils.Database) -> str:
     return row[2] if row and row[2] else "in memory"
 
 
-def _schema_version(path: Path) -> int:
+def _schema_version(path: Path, read_only: bool = False) -> int:
     """``PRAGMA user_version`` read through a read-only connection.
 
     Closing a read-write connection can checkpoint a leftover WAL into the file, which would
@@ -306,8 +320,8 @@ def _schema_version(path: Path) -> int:
     """
     if not path.exists() or path.stat().st_size == 0:
         return 0
-    probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                            timeout=BUSY_TIMEOUT_MS / 1000)
+    uri = _read_only_uri(path) if read_only else f"{path.resolve().as_uri()}?mode=ro"
+    probe = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         return probe.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as error:
@@ -318,6 +332,11 @@ def _schema_version(path: Path) -> int:
         raise
     finally:
         probe.close()
+
+
+def _read_only_uri(path: Path) -> str:
+    """The URI that opens ``path`` read-only as a file no one changes, needing no files beside it."""
+    return f"{path.resolve().as_uri()}?mode=ro&immutable=1"
 
 
 def _check_file(path: Path) -> None:

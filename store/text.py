@@ -13,7 +13,8 @@ import unicodedata
 from store.errors import InputError
 
 _UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+"""The byte order marks that open UTF-16 text (little- and big-endian)."""
 
 # Controls (and Unicode separators) that Python's str.splitlines and many terminals treat as
 # line breaks: deleting them would glue two words together, so they become newlines instead.
@@ -40,16 +41,13 @@ def decode(data: bytes, name: str) -> str:
     ``name`` is the path, URL or ``-`` shown in the error. Byte offsets count from 0, as in a
     hex dump.
     """
-    if data[:2] in _UTF16_BOMS:
+    if data[:2] in UTF16_BOMS:
         raise InputError(
             f"{name} is UTF-16, not UTF-8",
             "Convert it first (iconv -f UTF-16 -t UTF-8 FILE > NEW) and import the result.",
         )
     if b"\x00" in data:
-        raise InputError(
-            f"{name} looks like a binary file (it contains NUL bytes)",
-            "Import a text, Markdown or HTML file instead.",
-        )
+        raise binary_error(name)
     skip = len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0
     try:
         return data[skip:].decode("utf-8")
@@ -60,6 +58,11 @@ def decode(data: bytes, name: str) -> str:
             f"{name} is not UTF-8 at byte {offset} (0x{data[offset]:02X}, line {line})",
             "Convert it to UTF-8 first (e.g. iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW).",
         ) from None
+
+
+def binary_error(name: str) -> InputError:
+    """The error for input that holds NUL bytes, which no text, Markdown or HTML file does."""
+    return InputError(f"{name} looks like a binary file (it contains NUL bytes)", "Import a text, Markdown or HTML file instead.")
 
 
 def clean_characters(text: str) -> str:

@@ -99,6 +99,12 @@ def test_metadata_options_override_what_was_found(db):
         "Kursk", ["A. One", "B. Two"], "2025-09-07T17:21+03:00", "en")
 
 
+def test_a_published_date_in_arabic_indic_digits_is_stored_in_iso_8601(db):
+    result = margin("import", str(KURSK), "--published", "٢٠٢٥-٠٩-٠٧", db=db)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(margin("articles", "--json", db=db).stdout)[0]["published"] == "2025-09-07"
+
+
 def test_standard_input_imports_as_an_article(db):
     result = margin("import", "-", db=db, stdin=b"A headline\n\nSomeone said something.\n")
     assert result.returncode == 0, result.stderr
@@ -314,6 +320,14 @@ def test_an_unreachable_url_is_refused(kursk_db):
     before = dump(db)
     assert_refused(margin("import", f"http://127.0.0.1:{port}/story", db=db), "127.0.0.1")
     assert dump(db) == before
+
+
+def test_import_help_states_the_time_limit_the_store_applies(db):
+    from store.ingest.fetching import TIME_LIMIT
+
+    result = margin("import", "--help", db=db)
+    assert result.returncode == 0, result.stderr
+    assert f"(default {TIME_LIMIT:g})" in " ".join(result.stdout.decode().split())
 
 
 def test_a_page_with_no_article_text_is_refused(kursk_db, server):

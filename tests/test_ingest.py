@@ -193,6 +193,14 @@ def test_without_a_byline_the_date_line_gives_the_date_and_the_text_follows_the_
     assert draft.text == "First paragraph.\n\nSecond."
 
 
+def test_dates_in_front_matter_and_datelines_written_in_other_digits_are_stored_in_ascii(tmp_path):
+    front = read_source(write(tmp_path, "f.md", "---\npublished: ٢٠٢٥-٠٩-٠٧\n---\n# Headline\n\nBody.\n"))
+    scraped = read_source(write(tmp_path, "s.txt", "date ２０２５-０９-０７ All Sections\nHeadline\n"
+                                                 "Olga KatsimonSunday, ٧ September ٢٠٢٥, ١٧:٢١\nBody.\n"))
+    assert front.published == "2025-09-07"
+    assert (scraped.authors, scraped.published) == (["Olga Katsimon"], "2025-09-07T17:21")
+
+
 def test_a_caption_ending_in_a_date_is_not_mistaken_for_a_byline(tmp_path):
     path = write(tmp_path, "s.txt", "date 2025-09-07 All Sections\nHeadline\n\nRally in Kyiv, 7 September 2025\n\nBody.\n")
     draft = read_source(path)
@@ -498,10 +506,14 @@ def test_reading_a_text_file_does_not_import_trafilatura():
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+    stop = threading.Event()
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
         if self.path == "/slow":
             time.sleep(1.5)
+        if self.path.startswith("/trickle-"):
+            self._trickle(in_headers=self.path == "/trickle-headers")
+            return
         status, headers, body = self.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"not found"))
         self.send_response(status)
         for key, value in headers.items():
@@ -513,6 +525,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+    def _trickle(self, *, in_headers: bool) -> None:
+        """Send a byte every tenth of a second until the client goes: no wait for it ever times out."""
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+        if in_headers:
+            self.wfile.write(b"X-Padding: ")
+        else:
+            self.wfile.write(b"\r\n<html><body><p>")
+        try:
+            while not self.stop.wait(0.1):
+                self.wfile.write(b"a")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
 
     def log_message(self, *args: object) -> None:
         pass
@@ -548,6 +575,7 @@ def server(page_bytes):
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    _Handler.stop.set()
     httpd.shutdown()
     httpd.server_close()
 
@@ -587,6 +615,13 @@ def test_an_unreachable_address_is_refused():
 def test_a_server_that_does_not_answer_in_time_is_refused(server):
     with pytest.raises(InputError, match="did not answer within 0.3 s"):
         read_source(f"{server}/slow", timeout=0.3)
+
+
+@pytest.mark.parametrize("part", ["body", "headers"])
+def test_a_server_trickling_a_byte_at_a_time_is_cut_off_at_the_time_limit(server, part):
+    # Each byte comes long before the 20 s wait limit, so only the whole-download limit ends it.
+    with pytest.raises(InputError, match=r"still downloading after 1\.5 s, the time limit"):
+        read_source(f"{server}/trickle-{part}", time_limit=1.5)
 
 
 def test_a_page_with_no_article_text_at_a_url_is_refused(server):
@@ -674,6 +709,9 @@ def test_a_language_override_that_is_not_a_language_tag_is_refused():
         ("2019-11-20T09:29:08+0000", "2019-11-20T09:29+00:00"),
         ("2025-02-30", None),
         ("7 September 2025", None),
+        ("٢٠٢٥-٠٩-٠٧", "2025-09-07"),
+        ("２０２５-０９-０７T１７:２１+０３:００", "2025-09-07T17:21+03:00"),
+        ("२०२५-०२-३०", None),
     ],
 )
 def test_publication_dates_are_written_in_iso_8601(given, expected):

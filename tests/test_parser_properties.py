@@ -93,13 +93,16 @@ date_like = st.one_of(
               st.text(st.sampled_from(TRICKY[:40]), min_size=1, max_size=2),
               st.text(st.sampled_from(TRICKY), max_size=10)),
 )
-# Only the shape is checked: digits of another script are still passed through as they are
-# (``٢٠٢٥-٠٩-٠٧``), which the date parser's module would have to be split to change.
-ISO = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d([+-]\d\d:\d\d)?)?")
+# ISO 8601 as stored: ASCII digits only, whatever script the date was typed in.
+ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}([+-][0-9]{2}:[0-9]{2})?)?")
+# Dates typed in Arabic-Indic and in fullwidth digits, which are dates and must be stored so.
+OTHER_SCRIPTS = ("٢٠٢٥-٠٩-٠٧", "２０２５-０９-０７T１７:２１+０３:００")
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(date_like)
+@example(OTHER_SCRIPTS[0])
+@example(OTHER_SCRIPTS[1])
 def test_a_published_date_is_iso_8601_or_a_margin_error(text):
     assert parse_published(text) is None or ISO.fullmatch(parse_published(text))
     try:
@@ -112,6 +115,8 @@ def test_a_published_date_is_iso_8601_or_a_margin_error(text):
 @settings(max_examples=EXAMPLES // 4, deadline=None)
 @given(date_like)
 @example("\ud800")  # found by a run of the whole suite: the test's own encoding failed on it
+@example(OTHER_SCRIPTS[0])
+@example(OTHER_SCRIPTS[1])
 def test_a_front_matter_date_is_iso_8601_or_a_margin_error(text):
     value = text.replace("\n", " ").replace("\r", " ")
     page = f"---\ntitle: A title\npublished: {value}\n---\nThe body of the article.\n"

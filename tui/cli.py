@@ -141,36 +141,46 @@ METADATA_OPTIONS = (
 )
 
 
+# The number is the store's TIME_LIMIT, written out so that --help does not import the importer.
+TIMEOUT_OPTION = click.option(
+    "--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+    help="Give up on a URL that has not finished downloading after this many seconds (default 120).")
+
+
 def metadata_options(function):
     for option in reversed(METADATA_OPTIONS):
         function = option(function)
     return function
 
 
-def _read(source: str, overrides: dict[str, str | None]):
+def _read(source: str, overrides: dict[str, str | None], timeout: float | None = None):
     from store.ingest import apply_overrides, read_source
 
-    return apply_overrides(read_source(source), **overrides)
+    limits = {} if timeout is None else {"time_limit": timeout}
+    return apply_overrides(read_source(source, **limits), **overrides)
 
 
 @main.command("open")
 @click.argument("source")
 @metadata_options
+@TIMEOUT_OPTION
 @pass_context
-def open_command(context: Context, source: str, **overrides: str | None) -> None:
+def open_command(context: Context, source: str, timeout: float | None, **overrides: str | None) -> None:
     """Import SOURCE if it is new (a file, URL, or - for stdin), then read it."""
     from store.articles import add_article
 
     keymap = _ready_for_tui(context)
-    article, _ = add_article(context.db, _read(source, overrides))
+    article, _ = add_article(context.db, _read(source, overrides, timeout))
     _run_tui(context, keymap, article["id"])
 
 
 @main.command("import")
 @click.argument("sources", nargs=-1, required=True)
 @metadata_options
+@TIMEOUT_OPTION
 @pass_context
-def import_command(context: Context, sources: tuple[str, ...], **overrides: str | None) -> None:
+def import_command(context: Context, sources: tuple[str, ...], timeout: float | None,
+                   **overrides: str | None) -> None:
     """Import articles from files, URLs, or - for standard input.
 
     Each source is imported on its own: one that fails is reported and the others still import.
@@ -182,7 +192,7 @@ def import_command(context: Context, sources: tuple[str, ...], **overrides: str 
     with _progress(len(sources)) as advance:
         for source in sources:
             try:
-                article, created = add_article(db, _read(source, overrides))
+                article, created = add_article(db, _read(source, overrides, timeout))
             except MarginError as error:
                 failures += 1
                 click.echo(f"margin: {_one_line(str(error))}", err=True)

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from store.errors import InputError
 from store.ingest.draft import Draft, apply_overrides, parse_published
-from store.ingest.fetching import SCHEME_RE, URL_RE, fetch
-from store.ingest.html import decode_declared, html_draft
-from store.ingest.limits import MAX_BYTES, check_size, too_large
+from store.ingest.fetching import SCHEME_RE, TIME_LIMIT, URL_RE, WAIT_LIMIT, fetch
+from store.ingest.html import decode_declared, html_draft, looks_like_html
+from store.ingest.limits import MAX_BYTES, READ_LIMIT, check_declared_size, check_size
 from store.ingest.text_files import text_draft
 from store.text import decode
 
@@ -35,18 +35,21 @@ _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 
 
-def read_source(source: str, *, stdin: bytes | None = None, timeout: float = 20.0) -> Draft:
+def read_source(
+    source: str, *, stdin: bytes | None = None, timeout: float = WAIT_LIMIT, time_limit: float = TIME_LIMIT
+) -> Draft:
     """Read a path, an ``http(s)://`` URL or ``-`` (standard input) into a ``Draft``.
 
     ``stdin`` supplies the bytes for ``-`` (read from ``sys.stdin`` when None); ``timeout``
-    bounds each network wait in seconds. Every bad input raises ``InputError``.
+    bounds each network wait and ``time_limit`` a whole download, in seconds. Every bad input
+    raises ``InputError``.
     """
     if not source.strip():
         raise InputError("no file or URL given", "Name a file, an http(s):// URL, or - for standard input.")
     if source == "-":
         return _read_stdin(stdin)
     if URL_RE.match(source):
-        return _read_url(source, timeout)
+        return _read_url(source, timeout, time_limit)
     if SCHEME_RE.match(source):
         raise InputError(
             f"{source}: only http:// and https:// addresses can be imported",
@@ -66,19 +69,19 @@ def _read_file(source: str) -> Draft:
         raise InputError(f"cannot open {source}: {err.strerror}", "Check the path and its permissions.") from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{source} is a directory", "Give the path of a file inside it.")
-    if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
-        raise too_large(source, info.st_size)
+    if stat.S_ISREG(info.st_mode):
+        check_declared_size(info.st_size, source)
     try:
         with path.open("rb") as handle:
             # Bounded even after the size check: a pipe or a growing file has no honest size.
-            data = handle.read(MAX_BYTES + 1)
+            data = handle.read(READ_LIMIT)
     except OSError as err:
         raise InputError(f"cannot read {source}: {err.strerror}", "Check the file's permissions.") from None
     check_size(data, source)
     suffix = path.suffix.lower()
     absolute = str(path.resolve())
     if suffix in _HTML_SUFFIXES or (
-        suffix not in _TEXT_SUFFIXES | _MARKDOWN_SUFFIXES and _looks_like_html(data)
+        suffix not in _TEXT_SUFFIXES | _MARKDOWN_SUFFIXES and looks_like_html(data)
     ):
         return html_draft(data, source, absolute, "html")
     fmt = "md" if suffix in _MARKDOWN_SUFFIXES else "txt"
@@ -89,16 +92,16 @@ def _read_stdin(data: bytes | None) -> Draft:
     """Read ``-``: like a text file, or like a page when the bytes start as HTML."""
     name = "standard input"
     if data is None:
-        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        data = sys.stdin.buffer.read(READ_LIMIT)
     check_size(data, name)
-    if _looks_like_html(data):
+    if looks_like_html(data):
         return html_draft(data, name, "-", "stdin")
     return text_draft(decode(data, name), name, "-", "stdin")
 
 
-def _read_url(url: str, timeout: float) -> Draft:
+def _read_url(url: str, timeout: float, time_limit: float) -> Draft:
     """Fetch an http(s) URL and read it by its Content-Type (HTML, plain text or Markdown)."""
-    data, final_url, content_type, charset = fetch(url, timeout)
+    data, final_url, content_type, charset = fetch(url, timeout, time_limit)
     check_size(data, url)
     if content_type in ("text/plain", "text/markdown", "text/x-markdown"):
         text = decode_declared(data, charset, html=False) if charset else None
@@ -107,15 +110,10 @@ def _read_url(url: str, timeout: float) -> Draft:
         fmt = "txt" if content_type == "text/plain" else "md"
         draft = text_draft(text, url, url, fmt)
         return dataclasses.replace(draft, format="url", url=draft.url or final_url)
-    if content_type and "html" not in content_type and "xml" not in content_type and not _looks_like_html(data):
+    if content_type and "html" not in content_type and "xml" not in content_type and not looks_like_html(data):
         raise InputError(
             f"{url} is {content_type}, not a web page",
             "margin reads HTML, text and Markdown: save the document as text and import that.",
         )
     return html_draft(data, url, url, "url", page_url=final_url, charset=charset)
 
-
-def _looks_like_html(data: bytes) -> bool:
-    """Whether bytes start like an HTML document (a doctype or <html near the top)."""
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]

@@ -13,6 +13,15 @@ from typing import Any
 from store.errors import InputError
 from store.text import normalise
 
+_ISO_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?[ ]?(Z|[+-]\d{2}(?::?\d{2})?)?)?$",
+    re.IGNORECASE,
+)
+# Any script's decimal digit (\d is Unicode-aware): ٢٠٢٥ and ２０２５ are the year 2025.
+_DIGIT_RE = re.compile(r"\d")
+_LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
 
 @dataclass(kw_only=True)
 class Draft:
@@ -64,8 +73,13 @@ def apply_overrides(
 
 def parse_published(value: str) -> str | None:
     """Return ``value`` as an ISO 8601 date (``YYYY-MM-DD``) or ``YYYY-MM-DDTHH:MM`` with the
-    offset only when ``value`` has one (``Z`` becomes ``+00:00``); None when it is no date."""
-    match = _ISO_RE.match(value.strip())
+    offset only when ``value`` has one (``Z`` becomes ``+00:00``); None when it is no date.
+
+    Digits of any script (Arabic-Indic ``٢٠٢٥``, fullwidth ``２０２５``) are read as their
+    values, and the result is always written in ASCII digits.
+    """
+    ascii_digits = _DIGIT_RE.sub(lambda digit: str(int(digit.group())), value.strip())
+    match = _ISO_RE.match(ascii_digits)
     if not match:
         return None
     year, month, day, hour, minute, second, offset = match.groups()
@@ -86,16 +100,6 @@ def parse_published(value: str) -> str | None:
             return None
         result += f"{sign}{hours}:{minutes}"
     return result
-
-
-_ISO_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?[ ]?(Z|[+-]\d{2}(?::?\d{2})?)?)?$",
-    re.IGNORECASE,
-)
-
-
-_LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 def clean_field(value: str) -> str | None:

@@ -1,22 +1,35 @@
 """Fetching an ``http(s)://`` address: redirects, compression, a time limit for every wait and
-a size limit for the body, and each failure in a person's words.
+one for the whole download, a size limit for the body, and each failure in a person's words.
 """
 
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
 import zlib
 
 from store.errors import InputError
-from store.ingest.limits import MAX_BYTES, too_large
+from store.ingest.limits import MAX_BYTES, READ_LIMIT, check_declared_size, too_large
 
 USER_AGENT = "Mozilla/5.0 (compatible; margin terminal reader)"
 URL_RE = re.compile(r"^https?://", re.IGNORECASE)
 SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
+WAIT_LIMIT = 20.0
+"""Seconds margin waits for a server to connect, or to send anything more."""
+TIME_LIMIT = 120.0
+"""Seconds a whole download may take however the server paces it (20 MB at about 1.4 Mbit/s)."""
 
-def fetch(url: str, timeout: float) -> tuple[bytes, str, str, str | None]:
-    """GET ``url`` following redirects; return (body, final URL, content type, charset)."""
+
+def fetch(url: str, timeout: float = WAIT_LIMIT, time_limit: float = TIME_LIMIT) -> tuple[bytes, str, str, str | None]:
+    """GET ``url`` following redirects; return (body, final URL, content type, charset).
+
+    ``timeout`` bounds each wait for the server and ``time_limit`` the whole fetch (headers,
+    redirects and body), in seconds: a server that sends a byte every few seconds never lets
+    a wait time out, so only the time limit stops it.
+    """
     # Imported here: http.client pulls in the email package, and most commands never fetch.
     import http.client
     import urllib.error
@@ -29,12 +42,14 @@ def fetch(url: str, timeout: float) -> tuple[bytes, str, str, str | None]:
             "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.8",
         },
     )
+    timeout = min(timeout, time_limit)
+    deadline = _Deadline(time_limit)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with deadline, _opener(deadline).open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > MAX_BYTES:
-                raise too_large(url, int(length))
-            data = response.read(MAX_BYTES + 1)
+            if length.isdecimal():  # not isdigit: int() cannot read "²"
+                check_declared_size(int(length), url)
+            data = response.read(READ_LIMIT)
             final_url = response.geturl()
             if final_url == request.full_url:
                 final_url = url  # not redirected: keep the address as the user wrote it
@@ -49,16 +64,105 @@ def fetch(url: str, timeout: float) -> tuple[bytes, str, str, str | None]:
                              "Open it in a browser, save the page and import the .html file.") from None
         raise InputError(f"{url} answered HTTP {err.code} {err.reason}".rstrip(), _http_advice(err.code)) from None
     except urllib.error.URLError as err:
-        raise _network_error(url, err.reason, timeout) from None
+        raise _network_error(url, err.reason, timeout, deadline) from None
     except (OSError, http.client.HTTPException) as err:  # timeouts while reading, resets, hang-ups
-        raise _network_error(url, err, timeout) from None
+        raise _network_error(url, err, timeout, deadline) from None
     except ValueError as err:
+        if deadline.passed():  # reading from a connection the deadline cut
+            raise _too_slow(url, time_limit) from None
         raise InputError(f"{url} is not a valid address ({err})", "Check the URL.") from None
+    if deadline.expired:  # the body "ended" because the deadline cut the connection
+        raise _too_slow(url, time_limit)
     if encoding in ("gzip", "x-gzip", "deflate"):
         data = _inflate(data, encoding, url)
     elif encoding not in ("", "identity"):
         raise InputError(f"{url} came compressed as {encoding}, which margin cannot read", "Save the page from a browser and import the .html file.")
     return data, final_url, content_type, charset
+
+
+class _Deadline:
+    """The time limit of one fetch: when it passes, every connection of the fetch is cut.
+
+    A timer thread shuts the sockets down, which wakes a read blocked on them at once; the
+    fetch then fails or sees its body end early, and ``expired`` tells it why. (A TLS
+    handshake runs before its socket can be watched, so only the wait limit bounds that.)
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._end = 0.0
+        self._finished = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._end = time.monotonic() + self.seconds
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+        with self._lock:  # after this, a late timer changes nothing: ``expired`` is final
+            self._finished = True
+            self._sockets.clear()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Cut ``sock`` when the time limit passes (at once if it has)."""
+        with self._lock:
+            if self.expired:
+                _cut(sock)
+            else:
+                self._sockets.append(sock)
+
+    def passed(self) -> bool:
+        """Whether the time limit has passed, cut or not (a wait may time out at the same moment)."""
+        return self.expired or time.monotonic() >= self._end
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._finished:
+                return
+            self.expired = True
+            for sock in self._sockets:
+                _cut(sock)
+
+
+def _cut(sock: socket.socket) -> None:
+    """Shut a socket down for both directions, which ends a read blocked on it in another thread."""
+    try:
+        # The plain socket's shutdown, also for TLS: it acts on the connection, not the TLS state.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed: that fetch step is over
+
+
+def _opener(deadline: _Deadline):
+    """A urllib opener whose every connection, redirects included, is watched by ``deadline``."""
+    import http.client
+    import urllib.request
+
+    class WatchedHTTP(http.client.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    class WatchedHTTPS(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(WatchedHTTP, req)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(WatchedHTTPS, req, context=self._context)
+
+    return urllib.request.build_opener(HTTPHandler, HTTPSHandler)
 
 
 def _ascii_url(url: str) -> str:
@@ -85,11 +189,11 @@ def _inflate(data: bytes, encoding: str, url: str) -> bytes:
     wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
     try:
         inflater = zlib.decompressobj(wbits)
-        out = inflater.decompress(data, MAX_BYTES + 1)
+        out = inflater.decompress(data, READ_LIMIT)
     except zlib.error:
         try:  # some servers send raw deflate without the zlib header
             inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-            out = inflater.decompress(data, MAX_BYTES + 1)
+            out = inflater.decompress(data, READ_LIMIT)
         except zlib.error:
             raise InputError(f"{url} sent a damaged {encoding} body", "Try again, or save the page from a browser.") from None
     if len(out) > MAX_BYTES or inflater.unconsumed_tail:
@@ -110,11 +214,20 @@ def _http_advice(code: int) -> str:
     return "Check the address, or save the page from your browser and import the .html file."
 
 
-def _network_error(url: str, reason: object, timeout: float) -> InputError:
+def _too_slow(url: str, time_limit: float) -> InputError:
+    """The error for a fetch still going when its time limit passed."""
+    return InputError(
+        f"{url} was still downloading after {time_limit:g} s, the time limit",
+        "The site is sending too slowly: try again later, or save the page from a browser and import the file.",
+    )
+
+
+def _network_error(url: str, reason: object, timeout: float, deadline: _Deadline) -> InputError:
     """The error for a URL that could not be fetched, saying why in a person's words."""
-    import socket
     import ssl
 
+    if deadline.passed():
+        return _too_slow(url, deadline.seconds)
     if isinstance(reason, TimeoutError):
         return InputError(f"{url} did not answer within {timeout:g} s", "Check your connection, or try again later.")
     if isinstance(reason, ConnectionRefusedError):

@@ -9,10 +9,7 @@ import re
 from typing import Any
 
 from store.errors import InputError
-from store.ingest.draft import checked_language, clean_field, split_authors, parse_published
-
-
-# Front matter: a deliberately small, strict subset of YAML (PyYAML is not a dependency).
+from store.ingest.draft import checked_language, clean_field, parse_published, split_authors
 
 _FM_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
 _FM_ITEM_RE = re.compile(r"^[ \t]*-(?:[ \t]+(.*?))?[ \t]*$")
@@ -144,6 +141,7 @@ def _fm_flow_list(raw: str, name: str, line_no: int) -> list[str | None]:
 
 
 def _front_matter_error(name: str, line_no: int, problem: str) -> InputError:
+    """The error for one front-matter line, with the advice every such line shares."""
     return InputError(
         f"{name}: front matter line {line_no} {problem}",
         "Fix that line (key: value, or a list of '  - value' lines) or remove the front matter.",

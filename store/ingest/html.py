@@ -10,16 +10,22 @@ import re
 from typing import Any
 
 from store.errors import InputError
-from store.ingest.draft import Draft, checked_language, clean_field, split_authors, parse_published
+from store.ingest.draft import Draft, checked_language, clean_field, parse_published, split_authors
 from store.ingest.fetching import URL_RE
 from store.ingest.text_files import first_line
-from store.text import normalise
+from store.text import UTF16_BOMS, binary_error, normalise
 
 # trafilatura and its helpers log warnings such as "discarding data" for pages they cannot
 # use; margin reports those as InputError itself, so without a handler Python's last-resort
 # logger must not print them over the terminal.
 for _name in ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
+
+
+def looks_like_html(data: bytes) -> bool:
+    """Whether bytes start like an HTML document (a doctype or <html near the top)."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]
 
 
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -29,7 +35,7 @@ def _decode_html(data: bytes, declared: str | None) -> str:
     """Decode a page: BOM, then the HTTP charset, then <meta charset>, then UTF-8, then a guess."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", "replace")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if data[:2] in UTF16_BOMS:
         return data.decode("utf-16", "replace")
     if declared:
         text = decode_declared(data, declared, html=True)
@@ -67,8 +73,8 @@ def html_draft(
     data: bytes, name: str, source: str, fmt: str, *, page_url: str | None = None, charset: str | None = None
 ) -> Draft:
     """A draft from the bytes of a web page; ``page_url`` is where it was fetched from."""
-    if b"\x00" in data[:4096] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputError(f"{name} looks like a binary file (it contains NUL bytes)", "Import a text, Markdown or HTML file instead.")
+    if b"\x00" in data[:4096] and data[:2] not in UTF16_BOMS:
+        raise binary_error(name)
     fields = _extract_html(_decode_html(data, charset), name, page_url)
     if page_url:
         fields["url"] = page_url

@@ -1,4 +1,4 @@
-"""How much margin reads from a file, a page or a stream."""
+"""How much margin reads from a file, a page or a stream, and the errors for too much or nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from store.errors import InputError
 MAX_BYTES = 20 * 1024 * 1024
 """Largest file, page or stream margin will read (20 MB)."""
 
+READ_LIMIT = MAX_BYTES + 1
+"""How many bytes to read at most: one past the limit, so that ``check_size`` sees an input over it."""
+
 
 def check_size(data: bytes, name: str) -> None:
     """Refuse input that is empty or over MAX_BYTES."""
@@ -16,6 +19,12 @@ def check_size(data: bytes, name: str) -> None:
         raise too_large(name)
     if not data:
         raise InputError(f"{name} is empty", "Import a file or page that holds the article's text.")
+
+
+def check_declared_size(size: int, name: str) -> None:
+    """Refuse input whose size is known before reading it (a file's, a Content-Length) when over MAX_BYTES."""
+    if size > MAX_BYTES:
+        raise too_large(name, size)
 
 
 def too_large(name: str, size: int | None = None) -> InputError:

@@ -1,5 +1,6 @@
-"""The scraper layout of ``shared/corpus/ukrainska-pravda-*.txt``: a ``date YYYY-MM-DD`` line, the
-headline, and a byline run into the dateline, read as metadata.
+"""The scraper layout of ``shared/corpus/ukrainska-pravda-*.txt``: a ``date YYYY-MM-DD`` line
+(``date 2025-09-07 All Sections``), the headline, and a byline run into the dateline
+(``Olga KatsimonSunday, 7 September 2025, 17:21``), read as metadata.
 """
 
 from __future__ import annotations
@@ -9,10 +10,6 @@ from typing import Any
 
 from store.ingest.draft import clean_field, parse_published
 from store.text import normalise
-
-
-# The scraper layout: "date 2025-09-07 All Sections", headline, and a byline run into the
-# dateline ("Olga KatsimonSunday, 7 September 2025, 17:21").
 
 _SCRAPER_DATE_RE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s|$)")
 
@@ -54,12 +51,13 @@ def parse_scraper_layout(text: str) -> tuple[dict[str, Any], str] | None:
     """Recognise the scraper layout; return (fields, article text) or None for other texts."""
     lines = text.split("\n")
     date_match = _SCRAPER_DATE_RE.match(lines[0])
-    if not date_match or parse_published(date_match.group(1)) is None:
+    published = parse_published(date_match.group(1)) if date_match else None
+    if published is None:
         return None
     rest = [i for i in range(1, len(lines)) if lines[i].strip()]
     if not rest:
         return None
-    fields: dict[str, Any] = {"title": lines[rest[0]].strip(), "published": date_match.group(1)}
+    fields: dict[str, Any] = {"title": lines[rest[0]].strip(), "published": published}
     start = rest[0] + 1
     if len(rest) > 1:
         byline = _parse_byline(lines[rest[1]].strip())
@@ -83,13 +81,14 @@ def _parse_byline(line: str) -> dict[str, Any] | None:
     if not (match.group("weekday") or match.group("hour")) or ":" in names or len(names.split()) > 12:
         return None
     month = _MONTHS[match.group("month").lower()]
-    published = f"{match.group('year')}-{month:02d}-{int(match.group('day')):02d}"
+    written = f"{match.group('year')}-{month:02d}-{int(match.group('day')):02d}"
     if match.group("hour") is not None:
         hour = int(match.group("hour"))
         if match.group("half"):  # 12-hour clock: 12:05 am is 00:05, 12:05 pm is 12:05
             hour = hour % 12 + (12 if match.group("half").lower() == "p" else 0)
-        published += f"T{hour:02d}:{match.group('minute')}"
-    if parse_published(published) is None:
+        written += f"T{hour:02d}:{match.group('minute')}"
+    published = parse_published(written)  # checks the calendar and writes ASCII digits
+    if published is None:
         return None
     names = re.sub(r"^(?:by|від|автор)\s+", "", names, flags=re.IGNORECASE)
     authors = [n for n in re.split(r"\s*(?:,|;|&|\band\b|\bта\b|\bі\b|\bи\b)\s*", names) if n.strip()]

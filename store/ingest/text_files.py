@@ -9,6 +9,8 @@ from store.ingest.draft import Draft
 from store.ingest.front_matter import split_front_matter
 from store.ingest.scraper import parse_scraper_layout
 from store.text import clean_characters, markdown_to_text, normalise
+
+# A title is a line in a list and a citation: a first paragraph longer than this is cut at a word.
 _TITLE_LIMIT = 200
 
 

@@ -94,6 +94,18 @@ class _BadPages(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             # The body never comes: the handler waits until the tests are over.
             self.release.wait()
+        elif self.path == "/trickle":
+            # A byte every tenth of a second, for ever: no single wait ever times out.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            try:
+                self.wfile.write(b"<html><body><p>")
+                while not self.release.wait(0.1):
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
         elif self.path == "/picture":
             self._send(200, "image/png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
         elif self.path == "/endless-html":
@@ -279,7 +291,11 @@ def import_kinds(tmp: Path, db: Path, article: str, server: str) -> dict[str, Ca
         "closed port": lambda: Case(["import", f"http://127.0.0.1:{free_port()}/"],
                                     ("refused",)),
         "redirects forever": importing(f"{server}/loop", "redirect"),
-        "headers but never the body": importing(f"{server}/headers-only", "did not answer"),
+        # A short time limit keeps these cases quick; the CLI's own default is two minutes.
+        "headers but never the body": lambda: Case(
+            ["import", f"{server}/headers-only", "--timeout", "2"], ("after 2 s, the time limit",)),
+        "a page trickled a byte at a time": lambda: Case(
+            ["import", f"{server}/trickle", "--timeout", "2"], ("still downloading", "time limit")),
         "a picture at the address": importing(f"{server}/picture", "image/png"),
         "HTML of 50 MB with no length": importing(f"{server}/endless-html", "20 MB"),
         "damaged gzip body": importing(f"{server}/damaged-gzip", "gzip"),
@@ -345,4 +361,42 @@ def test_bad_input_is_one_line_exit_2_and_the_database_is_unchanged(kind, templa
     assert len(stderr.strip().splitlines()) == 1, stderr
     for word in case.words:
         assert word.lower() in stderr.lower(), stderr
+    assert after == before
+
+
+# --- A read-only copy still opens ---------------------------------------------------------------
+
+def read_only_copy(setup: str, db: Path, tmp: Path, cleanup: list[Callable[[], None]]) -> Path:
+    """``db`` made read-only the way the table does it: an immutable file, or a read-only mount."""
+    if setup == "file":
+        subprocess.run(["chattr", "+i", str(db)], check=True)
+        cleanup.append(lambda: subprocess.run(["chattr", "-i", str(db)], check=True))
+        return db
+    case = Case([], ())
+    case.cleanup = cleanup
+    mount_tmpfs(tmp / "read-only", "8m", case)
+    shutil.copy(db, tmp / "read-only" / "margin.db")
+    remount(tmp / "read-only", "ro")
+    return tmp / "read-only" / "margin.db"
+
+
+@pytest.mark.parametrize("setup", ["file", "folder"])
+def test_importing_stored_text_again_from_a_read_only_copy_opens_it_and_writes_nothing(
+        setup, template, tmp_path):
+    db = tmp_path / "margin.db"
+    shutil.copy(template[0], db)
+    cleanup: list[Callable[[], None]] = []
+    try:
+        target = read_only_copy(setup, db, tmp_path, cleanup)
+        before = state(target)
+        again = margin("import", str(KURSK), db=target)
+        listed = margin("articles", db=target)
+        after = state(target)
+    finally:
+        for undo in reversed(cleanup):
+            undo()
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.decode().split()[:3] == [template[1], "already", "there"]
+    assert listed.returncode == 0, listed.stderr
+    assert template[1] in listed.stdout.decode()
     assert after == before

@@ -11,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
-from harness import history_gaps, make_database, run_mixed_writers
+from harness import KURSK, history_gaps, make_database, run_mixed_writers
 
 from pilot_helpers import until
 from store import annotations as store_annotations
@@ -150,6 +150,19 @@ def test_a_lock_held_past_the_busy_timeout_is_one_line_and_nothing_is_written(tm
     assert conn.execute("SELECT count(*) FROM annotations").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM history").fetchone()[0] == 0
     conn.close()
+
+
+def test_importing_stored_text_again_does_not_wait_for_another_programs_write_lock(tmp_path):
+    path = tmp_path / "margin.db"
+    article_id = make_database(path)
+    holder = hold_write_lock(path)
+    try:
+        result = margin("import", str(KURSK), db=path)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:3] == [article_id, "already", "there"]
 
 
 async def test_the_reader_shows_a_lock_held_too_long_as_a_notification(tmp_path):
