@@ -366,22 +366,31 @@ def _format_problem(body: Any, from_margin: bool) -> str | None:
 
     margin marks every body it writes ``text/plain``, so in its own export any other format, or
     none, means the file was edited. Other tools may leave the format out or write Markdown,
-    which reads fine as text; HTML and the like would show their markup in a note.
+    which reads fine as text; HTML and the like would show their markup in a note. Their
+    bodies that margin does not read (a linked page, a description) may be in any format.
     """
     if not isinstance(body, dict):
         return None
     purposes = body.get("purpose", [])
     purposes = [purposes] if isinstance(purposes, str) else purposes
-    what = next((_BODY_NAMES[p] for p in purposes if p in _BODY_NAMES), "body")
+    # A body without a purpose is read as a note (as Hypothesis writes comments).
+    what = next((_BODY_NAMES[p] for p in purposes if p in _BODY_NAMES),
+                "body" if purposes else "note")
     declared = body.get("format")
     if from_margin:
         if declared is None:
             return f"its {what} has no format, where margin writes text/plain"
         if declared != _MARGIN_FORMAT:
             return f"its {what} is marked {declared!r}, where margin writes text/plain"
-    elif declared is not None and declared not in _TEXT_FORMATS:
+    elif declared is not None and declared not in _TEXT_FORMATS and _read_as_text(body, purposes):
         return f"its {what} is marked {declared!r}; only plain text or Markdown can be kept"
     return None
+
+
+def _read_as_text(body: dict, purposes: list) -> bool:
+    """Whether ``_read_bodies`` takes this body's value as a kind, a tag or a note."""
+    return isinstance(body.get("value"), str) and (
+        not purposes or any(p in ("classifying", "tagging", "commenting") for p in purposes))
 
 
 def _text_or_empty(value: Any) -> str:

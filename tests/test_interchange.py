@@ -413,15 +413,18 @@ def test_another_tools_note_in_html_is_rejected_but_markdown_and_no_format_impor
                 "target": {"source": KURSK_URL,
                            "selector": {"type": "TextQuoteSelector", "exact": "rotational basis"}}}
 
+    linked = comment(5, None)
+    linked["body"].append({"id": "https://example.org/page", "type": "SpecificResource",
+                           "purpose": "linking", "format": "text/html"})
     page = {"type": "AnnotationPage",
             "items": [comment(1, "text/plain"), comment(2, "text/html"),
-                      comment(3, "text/markdown"), comment(4, None)]}
+                      comment(3, "text/markdown"), comment(4, None), linked]}
     report = import_annotations(target_db, json.dumps(page))
-    assert report.added == 3
+    assert report.added == 4
     [reason] = report.rejected
-    assert reason.startswith("annotation 2: ") and "text/html" in reason
+    assert reason.startswith("annotation 2: ") and "note" in reason and "text/html" in reason
     assert sorted(a["note"] for a in list_annotations(target_db)) == \
-        ["Comment 1.", "Comment 3.", "Comment 4."]
+        ["Comment 1.", "Comment 3.", "Comment 4.", "Comment 5."]
 
 
 # --- Quotes without offsets ---------------------------------------------------------------------
