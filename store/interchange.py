@@ -9,8 +9,8 @@
   reverts an analyst's later edit;
 - an annotation's article is found by id, else by the SHA-256 of its text, else by the target's
   URL; an annotation whose article is missing, whose ``exact`` text is not what the article has
-  at its offsets, or whose fields break the store's rules is rejected with a reason, and the
-  rest still import;
+  at its offsets, whose bodies are not marked as the plain text margin writes, or whose fields
+  break the store's rules is rejected with a reason, and the rest still import;
 - every write is checked like a typed one (``store.annotations._checked``) and recorded in the
   history as a ``create`` or ``edit``, so ``undo`` reverses imports too.
 
@@ -18,7 +18,8 @@ The whole import is one transaction: a file that is not JSON, or not shaped like
 raises ``InputError`` naming the line or item, and leaves the database as it was.
 
 W3C annotations from other tools import too: the span comes from a ``TextPositionSelector``
-(else from a ``TextQuoteSelector``, placed by its prefix and suffix), the kind from a
+(else from a ``TextQuoteSelector``, placed by its prefix and suffix, and refused when the quote
+occurs more than once and they do not single out one place), the kind from a
 ``classifying`` body (``claim`` when there is none), the note from ``commenting`` bodies (and
 bodies without a purpose, as Hypothesis writes comments), tags from ``tagging`` bodies. An id
 that is not ``urn:uuid:`` becomes a name-based UUID of it, so re-importing is still a no-op.
@@ -46,6 +47,11 @@ from store.sources import ensure_source, find_source
 FORMATS = ("w3c", "jsonl")
 
 _EXCERPT = 40
+_MARGIN_FORMAT = "text/plain"
+_TEXT_FORMATS = (_MARGIN_FORMAT, "text/markdown")
+# What a body holds, by its W3C purpose, as messages name it.
+_BODY_NAMES = {"classifying": "kind", "commenting": "note", "tagging": "tag",
+               "describing": "attribution", "assessing": "assessment"}
 _ARTICLE_CACHE = 32
 # Stands for a source not stored yet, so that an annotation naming one never looks unchanged.
 _NEW_SOURCE = -1
@@ -106,6 +112,8 @@ class _Incoming:
     created_at: str | None = None
     updated_at: str | None = None
     deleted_at: str | None = None
+    # Why the file's copy cannot be trusted (a body's format changed); the merge rejects it.
+    problem: str | None = None
 
 
 def import_annotations(db: sqlite_utils.Database, source: str | os.PathLike[str] | TextIO
@@ -323,6 +331,9 @@ def _w3c_id(raw: str) -> str:
 def _read_bodies(annotation: dict, record: _Incoming) -> None:
     bodies = annotation.get("body", [])
     bodies = bodies if isinstance(bodies, list) else [bodies]
+    from_margin = any(key.startswith("margin:") for key in annotation)
+    record.problem = next(filter(None, (_format_problem(body, from_margin) for body in bodies)),
+                          None)
     notes: list[str] = []
     tags: list[str] = []
     classes: list[str] = []
@@ -343,12 +354,44 @@ def _read_bodies(annotation: dict, record: _Incoming) -> None:
     kinds = [value for value in classes if value in KINDS]
     if kinds:
         record.kind = kinds[0]
-    elif classes and any(key.startswith("margin:") for key in annotation):
+    elif classes and from_margin:
         record.kind = classes[0]  # margin wrote it, so a kind it cannot read is an error
     else:
         record.kind = "claim"  # another tool's classes (Recogito's PLACE, PERSON) are no kind
     record.note = "\n\n".join(notes) or None
     record.tags = tags
+
+
+def _format_problem(body: Any, from_margin: bool) -> str | None:
+    """Why a body's declared format cannot be read as margin's plain text, or None.
+
+    margin marks every body it writes ``text/plain``, so in its own export any other format, or
+    none, means the file was edited. Other tools may leave the format out or write Markdown,
+    which reads fine as text; HTML and the like would show their markup in a note. Their
+    bodies that margin does not read (a linked page, a description) may be in any format.
+    """
+    if not isinstance(body, dict):
+        return None
+    purposes = body.get("purpose", [])
+    purposes = [purposes] if isinstance(purposes, str) else purposes
+    # A body without a purpose is read as a note (as Hypothesis writes comments).
+    what = next((_BODY_NAMES[p] for p in purposes if p in _BODY_NAMES),
+                "body" if purposes else "note")
+    declared = body.get("format")
+    if from_margin:
+        if declared is None:
+            return f"its {what} has no format, where margin writes text/plain"
+        if declared != _MARGIN_FORMAT:
+            return f"its {what} is marked {declared!r}, where margin writes text/plain"
+    elif declared is not None and declared not in _TEXT_FORMATS and _read_as_text(body, purposes):
+        return f"its {what} is marked {declared!r}; only plain text or Markdown can be kept"
+    return None
+
+
+def _read_as_text(body: dict, purposes: list) -> bool:
+    """Whether ``_read_bodies`` takes this body's value as a kind, a tag or a note."""
+    return isinstance(body.get("value"), str) and (
+        not purposes or any(p in ("classifying", "tagging", "commenting") for p in purposes))
 
 
 def _text_or_empty(value: Any) -> str:
@@ -380,17 +423,15 @@ class _Merger:
             record.id = str(uuid.UUID(record.id))
         except (ValueError, AttributeError, TypeError):
             return self._reject(record, f"its id {record.id!r} is not a UUID")
+        if record.problem:
+            return self._reject(record, record.problem)
         article = self._article(record)
         if article is None:
             return self._reject(record, f"its article ({_article_hint(record)}) is not in this "
                                         "database; import the article first")
         text = article["text"]
         if record.start is None and record.end is None and isinstance(record.exact, str):
-            span = _anchor(text, record.exact, record.prefix, record.suffix)
-            if span is None:
-                return self._reject(record, f"{_excerpt(record.exact)!r} is not found once in "
-                                            "the article")
-            record.start, record.end = span
+            record.start, record.end = _anchor(text, record.exact, record.prefix, record.suffix)
         fields = _checked({"kind": record.kind, "start": record.start, "end": record.end,
                            "via": _optional_text(record.via, "via"),
                            "confidence": record.confidence, "grade": record.grade,
@@ -578,19 +619,32 @@ def _tag_list(tags: Any) -> list[str]:
     return list(tags)
 
 
-def _anchor(text: str, exact: str, prefix: str, suffix: str) -> tuple[int, int] | None:
-    """Where a quote without offsets sits: the one match whose context agrees, or the only one."""
+def _anchor(text: str, exact: str, prefix: str, suffix: str) -> tuple[int, int]:
+    """Where a quote without offsets sits: its only place, or the one its context fits.
+
+    A quote found more than once whose prefix and suffix fit none or several of its places is
+    refused: taking the first would put the annotation on words the file did not mean.
+    """
     if not exact:
-        return None
-    matches = []
+        raise ValidationError("its quote is empty and has no offsets",
+                              "export it again with its positions")
+    places = []
     start = text.find(exact)
     while start >= 0:
-        matches.append(start)
+        places.append(start)
         start = text.find(exact, start + 1)
-    fitting = [m for m in matches
-               if text.endswith(prefix, 0, m) and text.startswith(suffix, m + len(exact))]
-    chosen = fitting if len(fitting) == 1 else matches
-    return (chosen[0], chosen[0] + len(exact)) if len(chosen) == 1 else None
+    if not places:
+        raise ValidationError(f"{_excerpt(exact)!r} is not in the article",
+                              "check that the file was made from this version of the article")
+    fitting = [place for place in places if text.endswith(prefix, 0, place)
+               and text.startswith(suffix, place + len(exact))]
+    if len(places) > 1 and len(fitting) != 1:
+        raise ValidationError(f"{_excerpt(exact)!r} occurs {len(places)} times in the article "
+                              f"and the text around it in the file fits "
+                              f"{'none' if not fitting else len(fitting)} of them",
+                              "export it again with its positions")
+    chosen = places[0] if len(places) == 1 else fitting[0]
+    return chosen, chosen + len(exact)
 
 
 def _article_hint(record: _Incoming) -> str:

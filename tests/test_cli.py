@@ -482,6 +482,34 @@ def test_importing_a_file_that_is_not_an_export_is_refused_and_changes_nothing(q
     assert dump(db) == before
 
 
+def test_an_export_whose_note_format_was_changed_names_that_annotation_and_imports_the_rest(
+        quoted_db, tmp_path):
+    db, article_id, quote_id = quoted_db
+    added = margin("add", article_id, "--kind", "claim", "--text", "Kursk Oblast", "--note",
+                   "check", db=db)
+    claim_id = added.stdout.decode().strip()
+    exported = tmp_path / "out.json"
+    assert margin("export", "--format", "w3c", "-o", str(exported), db=db).returncode == 0
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    items = document["first"]["items"]
+    [claim] = [item for item in items if item["id"] == f"urn:uuid:{claim_id}"]
+    for body in claim["body"]:
+        if body["purpose"] == "commenting":
+            body["format"] = "text/html"
+    exported.write_text(json.dumps(document), encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    margin("import", str(KURSK), "--url", "https://www.pravda.com.ua/eng/news/2025/09/7/7529739/",
+           db=fresh)
+    result = margin("import-annotations", str(exported), db=fresh)
+    assert result.returncode == 2
+    assert result.stderr.decode() == (
+        f"margin: rejected: annotation {items.index(claim) + 1}: annotation {claim_id[:8]}: "
+        "its note is marked 'text/html', where margin writes text/plain\n")
+    assert result.stdout.decode() == "1 added, 0 updated, 0 unchanged, 1 rejected\n"
+    listed = margin("annotations", "--json", db=fresh).stdout.decode()
+    assert quote_id[:8] in listed and claim_id[:8] not in listed
+
+
 def test_export_to_an_unwritable_place_is_refused(quoted_db, tmp_path):
     db, _, _ = quoted_db
     assert_refused(margin("export", "-o", str(tmp_path / "no" / "such" / "dir" / "x.json"), db=db),

@@ -344,3 +344,139 @@ def test_a_margin_annotation_of_an_unknown_kind_is_rejected_not_guessed(source_d
     assert report.added == 2
     assert len(report.rejected) == 3
     assert all("unknown kind 'opinion'" in reason for reason in report.rejected)
+
+
+# --- Body formats -------------------------------------------------------------------------------
+
+def w3c_items(text: str) -> tuple[dict, list[dict]]:
+    """A margin w3c export and its annotations, to change in place and dump again."""
+    document = json.loads(text)
+    return document, document["first"]["items"]
+
+
+def body_of(annotation: dict, purpose: str) -> dict:
+    return next(body for body in annotation["body"] if body["purpose"] == purpose)
+
+
+def quote_annotation(items: list[dict]) -> dict:
+    return next(item for item in items
+                if item["target"]["selector"][0].get("exact") == QUOTE)
+
+
+def test_a_margin_note_marked_as_html_is_rejected_by_name_while_the_others_import(
+        source_db, target_db):
+    document, items = w3c_items(exported(source_db, "w3c"))
+    tampered = quote_annotation(items)
+    body_of(tampered, "commenting")["format"] = "text/html"
+    report = import_annotations(target_db, json.dumps(document))
+    assert report.added == 4
+    [reason] = report.rejected
+    label = tampered["id"].removeprefix("urn:uuid:")[:8]
+    assert reason.startswith(f"annotation {items.index(tampered) + 1}: annotation {label}: ")
+    assert "note" in reason and "text/html" in reason and "text/plain" in reason
+    assert "\n" not in reason
+    assert QUOTE not in [a["exact"] for a in list_annotations(target_db)]
+
+
+def test_a_margin_body_without_its_format_is_rejected_by_name(source_db, target_db):
+    document, items = w3c_items(exported(source_db, "w3c"))
+    tampered = quote_annotation(items)
+    del body_of(tampered, "classifying")["format"]
+    report = import_annotations(target_db, json.dumps(document))
+    assert report.added == 4
+    [reason] = report.rejected
+    assert tampered["id"].removeprefix("urn:uuid:")[:8] in reason
+    assert "kind" in reason and "no format" in reason
+    assert QUOTE not in [a["exact"] for a in list_annotations(target_db)]
+
+
+def test_a_tampered_format_leaves_the_stored_annotation_as_it_was(source_db, target_db):
+    import_annotations(target_db, exported(source_db, "w3c"))
+    quote = next(a for a in list_annotations(source_db) if a["exact"] == QUOTE)
+    edit_annotation(source_db, quote["id"], note="Rewritten <b>in bold</b>.")
+    document, items = w3c_items(exported(source_db, "w3c"))
+    body_of(quote_annotation(items), "commenting")["format"] = "text/html"
+    before = state(target_db)
+    report = import_annotations(target_db, json.dumps(document))
+    assert (report.updated, report.unchanged, len(report.rejected)) == (0, 4, 1)
+    assert state(target_db) == before
+    assert get_annotation(target_db, quote["id"])["note"] == \
+        "Matches the DIU's earlier figures.\nSee also March."
+
+
+def test_another_tools_note_in_html_is_rejected_but_markdown_and_no_format_import(target_db):
+    def comment(number: int, fmt: str | None) -> dict:
+        body = {"type": "TextualBody", "value": f"Comment {number}."}
+        if fmt:
+            body["format"] = fmt
+        return {"id": f"https://example.org/anno/{number}", "type": "Annotation", "body": [body],
+                "target": {"source": KURSK_URL,
+                           "selector": {"type": "TextQuoteSelector", "exact": "rotational basis"}}}
+
+    linked = comment(5, None)
+    linked["body"].append({"id": "https://example.org/page", "type": "SpecificResource",
+                           "purpose": "linking", "format": "text/html"})
+    page = {"type": "AnnotationPage",
+            "items": [comment(1, "text/plain"), comment(2, "text/html"),
+                      comment(3, "text/markdown"), comment(4, None), linked]}
+    report = import_annotations(target_db, json.dumps(page))
+    assert report.added == 4
+    [reason] = report.rejected
+    assert reason.startswith("annotation 2: ") and "note" in reason and "text/html" in reason
+    assert sorted(a["note"] for a in list_annotations(target_db)) == \
+        ["Comment 1.", "Comment 3.", "Comment 4.", "Comment 5."]
+
+
+# --- Quotes without offsets ---------------------------------------------------------------------
+
+TWICE = "North Korean troops remain"  # "… on Russian territory" first, "… in Russia" later
+FIRST_AT = KURSK_TEXT.index(TWICE)
+SECOND_AT = KURSK_TEXT.index(TWICE, FIRST_AT + 1)
+
+
+def quoted(exact: str, prefix: str | None = None, suffix: str | None = None) -> str:
+    """A W3C annotation of the Kursk article that places its quote by text alone."""
+    selector = {"type": "TextQuoteSelector", "exact": exact}
+    if prefix is not None:
+        selector["prefix"] = prefix
+    if suffix is not None:
+        selector["suffix"] = suffix
+    return json.dumps({"id": "urn:uuid:5b0f4a4e-39b4-4e55-9a43-2a4c3e3a1f01",
+                       "type": "Annotation",
+                       "target": {"source": KURSK_URL, "selector": [selector]}})
+
+
+@pytest.mark.parametrize(("prefix", "suffix", "start"), [
+    ("Herald\n\n", " on Russian territory", FIRST_AT),
+    ("said that ", " in Russia despite", SECOND_AT),
+    ("", " in Russia", SECOND_AT),
+    ("said that ", "", SECOND_AT),
+], ids=["first by both", "second by both", "second by suffix", "second by prefix"])
+def test_a_quote_found_twice_lands_where_its_prefix_and_suffix_fit(
+        target_db, prefix, suffix, start):
+    assert SECOND_AT > FIRST_AT and KURSK_TEXT.count(TWICE) == 2
+    report = import_annotations(target_db, quoted(TWICE, prefix, suffix))
+    assert (report.added, report.rejected) == (1, [])
+    [annotation] = list_annotations(target_db)
+    assert (annotation["start"], annotation["end"]) == (start, start + len(TWICE))
+
+
+@pytest.mark.parametrize(("prefix", "suffix"), [
+    (None, None), ("", " "), ("Pyongyang ", " on Russian territory"),
+], ids=["no context", "context both fit", "context neither fits"])
+def test_a_quote_found_twice_that_its_context_cannot_place_is_refused(
+        target_db, prefix, suffix):
+    before = state(target_db)
+    report = import_annotations(target_db, quoted(TWICE, prefix, suffix))
+    assert report.added == 0
+    [reason] = report.rejected
+    assert reason.startswith("annotation 1: annotation 5b0f4a4e: ")
+    assert "2 times" in reason and TWICE in reason
+    assert state(target_db) == before
+
+
+def test_a_quote_not_in_the_article_is_refused_as_missing(target_db):
+    report = import_annotations(target_db, quoted("South Korean troops remain"))
+    [reason] = report.rejected
+    assert "'South Korean troops remain' is not in the article" in reason
+    assert list_annotations(target_db) == []

@@ -17,6 +17,7 @@ from store.display import display_safe
 from store.errors import MarginError
 from tui.keymap import bindings, display_keys
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.safe_input import SafeInput
 from tui.widgets.title_bar import TitleBar
 
 # (key, label, width); the title takes whatever width the others leave.
@@ -32,7 +33,7 @@ class ArticleTable(DataTable, inherit_bindings=False):
                 if getattr(binding, "action", None) != "select_cursor"]
 
 
-class Prompt(Input):
+class Prompt(SafeInput):
     """A one-line input that closes on escape, telling its screen."""
 
     BINDINGS = [Binding("escape", "close", "Close", show=False)]
@@ -130,7 +131,7 @@ class LibraryScreen(Screen[None]):
             return
         keys = self.app.actions
         if self.search:
-            message = f"No article matches “{self.search}”."
+            message = f"No article matches “{display_safe(self.search, one_line=True)}”."
         else:
             message = (f"No articles yet: press {display_keys(keys['import-article'].keys)} "
                        "to import a file or a URL.")

@@ -30,12 +30,13 @@ from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
 from tui.widgets.annotation_list import AnnotationList, excerpt, undo_message
 from tui.widgets.article_view import ArticleView
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.safe_input import SafeInput
 from tui.widgets.title_bar import TitleBar
 
 Span = tuple[int, int]
 
 
-class FindBar(Input):
+class FindBar(SafeInput):
     """The one-line prompt of ``find``; enter searches, the clear-selection key closes it."""
 
 

@@ -41,6 +41,7 @@ from tui.shown import ShowsContent, changes_what_is_shown
 from tui.widgets.annotation_list import excerpt, undo_message
 from tui.widgets.annotation_table import AnnotationTable, Column
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.safe_input import SafeInput
 from tui.widgets.title_bar import TitleBar
 
 PAGE = 100
@@ -94,7 +95,7 @@ class StatusLine(Widget):
         return self.text
 
 
-class FilterLine(Input):
+class FilterLine(SafeInput):
     """The filter line; escape (like enter) goes back to the table, keeping the filter."""
 
     BINDINGS = [Binding("escape", "leave", "Back to the table", show=False)]

@@ -31,6 +31,7 @@ from store.spans import SourceHint
 from tui.keymap import bindings, display_keys
 from tui.screens.dialogs import ConfirmDiscard
 from tui.shown import ShowsContent, changes_what_is_shown
+from tui.widgets.safe_input import SafeInput
 
 KINDS = ("claim", "quote")
 FIELDS = ("kind", "source", "role", "via", "confidence", "grade", "note", "tags")
@@ -212,7 +213,7 @@ class FieldLabel(Label):
         self.update(Text(f"{'›' if here else ' '} {self.field_name}"))
 
 
-class FormInput(Input):
+class FormInput(SafeInput):
     """An input of the annotation form; compact, and named by the field it holds."""
 
 
@@ -452,11 +453,12 @@ class AnnotationForm(ShowsContent, Vertical):
                      if row["name"] not in from_article]
         text = Text(style="dim")
         if from_article:
-            text.append("in the article: " + ", ".join(from_article[:3]))
+            text.append(display_safe("in the article: " + ", ".join(from_article[:3]),
+                                     one_line=True))
         if known:
             if from_article:
                 text.append("\n")
-            text.append("known: " + ", ".join(known[:3]))
+            text.append(display_safe("known: " + ", ".join(known[:3]), one_line=True))
         return text
 
     def _confidence_text(self, typed: str) -> Text:
