@@ -2,7 +2,7 @@
 
 ``chicago-note``, ``chicago-bib``, ``apa`` and ``mla`` reproduce, character for character,
 what the CSL reference processor (citeproc-js) prints as plain text for an
-``article-newspaper`` item with the official CSL styles: "Chicago Manual of Style 17th edition
+``article-newspaper`` item with the official CSL styles: "Chicago Manual of Style 18th edition
 (notes and bibliography)" (the full note of a first citation, and its bibliography entry),
 "APA Style 7th edition" and "MLA Handbook 9th edition". That includes the processor's habits
 that a style guide would not predict, such as its headline capitalisation, how it nests and
@@ -10,6 +10,7 @@ curls quotation marks, and how it merges punctuation (``“It Ended.,”``), and
 themselves do with missing parts: Chicago prints "n.d." for no date and files an article
 without a byline under its newspaper; APA writes "Retrieved" before the URL of an undated
 page. The item those styles are given is ``csl_item(article)``, whatever the style.
+``tests/test_citeproc.py`` runs citeproc-js on the same items to hold this to account.
 
 ``analyst`` (the default) is the Chicago note with the annotation's kind, confidence and
 grade after it; ``markdown`` is the Chicago note with the outlet in italics and the URL as a

@@ -99,26 +99,26 @@ def _series(rendered: list[str], conjunction: str) -> str:
 
 
 def names_note(names: list[dict]) -> str:
-    """Authors as a Chicago note lists them, given name first."""
-    shown = [_display(n) for n in names]
+    """Authors as a Chicago note lists them, given name first: one or two by name, three or
+    more as the first and "et al." (the 18th edition; the 17th named three)."""
+    shown = [_display(n) for n in names[:2]]
     if len(names) == 1:
         return shown[0]
     if len(names) == 2:
         return f"{shown[0]} and {shown[1]}"
-    if len(names) == 3:
-        return _series(shown, "and")
     return f"{shown[0]} et al."
 
 
 def names_chicago_bib(names: list[dict]) -> str:
-    """Authors as a Chicago bibliography lists them, the first inverted."""
+    """Authors as a Chicago bibliography lists them, the first inverted: up to six all named,
+    seven or more as the first three and "et al." (the 18th edition)."""
     shown = [_inverted(names[0], demote=True)] + [_display(n) for n in names[1:]]
     if len(names) == 1:
         return shown[0]
     if len(names) == 2:
         return _pair(shown[0], shown[1], names[1], "and")
-    if len(names) >= 11:
-        return ", ".join(shown[:7]) + ", et al."
+    if len(names) >= 7:
+        return ", ".join(shown[:3]) + ", et al."
     return _series(shown, "and")
 
 
