@@ -261,6 +261,42 @@ def test_without_author_or_outlet_the_title_leads_unquoted():
     }
 
 
+@pytest.mark.parametrize("outlet", ["POLYGRAPH.info", "Express.co.uk", "rt.com", "iStories",
+                                    "MediaZona", "theins.ru"])
+def test_an_outlet_that_is_a_domain_or_has_inner_capitals_keeps_its_own_capitals(outlet):
+    cited = cite_all(article(outlet=outlet))
+    assert f"” {outlet}, September 7, 2025, https" in cited["chicago-note"]
+    assert f"” {outlet}, September 7, 2025. https" in cited["chicago-bib"]
+    assert f". {outlet}. https" in cited["apa"]
+    assert f"” {outlet}, 7 Sept. 2025, https" in cited["mla"]
+    assert f"*{outlet}*, September 7, 2025" in cite_article(article(outlet=outlet), "markdown")
+
+
+def test_an_outlet_in_plain_words_is_still_title_cased():
+    cited = cite_all(article(outlet="the kyiv independent"))
+    assert "” The Kyiv Independent, September 7" in cited["chicago-note"]
+    assert ". The Kyiv Independent. https" in cited["apa"]
+
+
+def test_the_csl_item_protects_an_outlet_that_keeps_its_own_capitals_as_zotero_users_do():
+    protected = csl_item(article(outlet="POLYGRAPH.info"))
+    assert protected["container-title"] == '<span class="nocase">POLYGRAPH.info</span>'
+    exported = json.loads(cite_article(article(outlet="Express.co.uk"), "csl-json"))
+    assert exported[0]["container-title"] == '<span class="nocase">Express.co.uk</span>'
+    assert csl_item(SAMPLE)["container-title"] == "Ukrainska Pravda"
+
+
+def test_an_outlet_the_analyst_protected_is_neither_title_cased_nor_protected_twice():
+    written = '<span class="nocase">the Guardian</span>'
+    assert csl_item(article(outlet=written))["container-title"] == written
+    cited = cite_all(article(outlet=written))
+    assert "” the Guardian, September 7, 2025, https" in cited["chicago-note"]
+    assert ". the Guardian. https" in cited["apa"]
+    partly = cite_article(article(outlet='the <span class="nocase">iPaper</span> weekly'),
+                          "chicago-note")
+    assert "” The iPaper Weekly, September 7" in partly
+
+
 def test_a_month_without_a_day_is_cited_as_a_month():
     cited = cite_all(article(published="2025-05"))
     assert "Ukrainska Pravda, May 2025, https" in cited["chicago-note"]

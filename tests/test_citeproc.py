@@ -42,7 +42,12 @@ TITLES = [
 ]
 OUTLETS = ["Ukrainska Pravda", "POLYGRAPH.info", "Express.co.uk", "rt.com", "The Kyiv Independent",
            "BBC News", "Meduza", "the Guardian", "Kyiv Post", "RFE/RL", "NV.ua", "DW",
-           "Ukrinform", "TASS", "euronews", "iStories", "MediaZona", "theins.ru"]
+           "Ukrinform", "TASS", "euronews", "iStories", "MediaZona", "theins.ru",
+           # as an analyst protects an outlet in the metadata form
+           '<span class="nocase">the Guardian</span>',
+           'the <span class="nocase">iPaper</span> weekly',
+           'news of <span class="nocase">de Volkskrant</span>',
+           '<span class="nocase">the</span> daily beast']
 DATES = ["2025-09-07T17:21", "2025-09", "2025", None, "2024-02-29", "2023-12-01T01:00+03:00"]
 
 
@@ -68,7 +73,7 @@ def articles() -> list[dict]:
             "language": "en",
         })
     for j, outlet in enumerate(OUTLETS):
-        made.append({"id": f"o{j}", "title": TITLES[j % len(TITLES)], "authors": [PEOPLE[j]],
+        made.append({"id": f"o{j}", "title": TITLES[j % len(TITLES)], "authors": [PEOPLE[j % len(PEOPLE)]],
                      "outlet": outlet, "url": f"https://example.org/o/{j}",
                      "published": DATES[j % len(DATES)], "language": "en"})
     for k, title in enumerate(TITLES):

@@ -12,6 +12,12 @@ without a byline under its newspaper; APA writes "Retrieved" before the URL of a
 page. The item those styles are given is ``csl_item(article)``, whatever the style.
 ``tests/test_citeproc.py`` runs citeproc-js on the same items to hold this to account.
 
+An outlet keeps its own capitals (``POLYGRAPH.info``, ``Express.co.uk``, ``rt.com``): the
+processor would title-case it too unless the name is protected, as Zotero users do by hand
+with ``<span class="nocase">…</span>``. The item protects an outlet that is a web address or
+has a capital after its first letter by itself, keeps the analyst's own markup in any other,
+and the styles print protected text as written, without the markup.
+
 ``analyst`` (the default) is the Chicago note with the annotation's kind, confidence and
 grade after it; ``markdown`` is the Chicago note with the outlet in italics and the URL as a
 link; ``csl-json`` is the article as a CSL-JSON item.

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from store.citations.bylines import csl_name
+from store.citations.titles import protect_outlet
 
 
 def date_parts(published: str | None) -> list[int] | None:
@@ -39,7 +40,7 @@ def csl_item(article: dict) -> dict:
         item["author"] = authors
     outlet = " ".join((article.get("outlet") or "").split())
     if outlet:
-        item["container-title"] = outlet
+        item["container-title"] = protect_outlet(outlet)
     if article.get("url"):
         item["URL"] = article["url"].strip()
     parts = date_parts(article.get("published"))

@@ -12,7 +12,7 @@ from store.citations.markdown import emphasis, md_escape, md_link
 from store.citations.names import names_apa, names_chicago_bib, names_mla, names_note
 from store.citations.punctuation import Line, Piece
 from store.citations.quotes import Quoted, nest_quotes, prepare, render_quotes
-from store.citations.titles import title_case
+from store.citations.titles import title_case_runs, unprotected
 from store.errors import ValidationError
 
 STYLES = ("analyst", "chicago-note", "chicago-bib", "apa", "mla", "markdown", "csl-json")
@@ -25,7 +25,10 @@ def _text(text: str | None, *, markdown: bool = False, title: bool = False,
     asks for title case, which citeproc-js applies only to English (``english``)."""
     if not text:
         return None
-    text = prepare(text)
+    # Protected runs (nocase markup) keep their letters; the markup itself is never printed.
+    runs = [(prepare(run, name=i > 0), protected)
+            for i, (run, protected) in enumerate(unprotected(text))]
+    text = "".join(run for run, _ in runs)
     # Leading ". : ; ! ?" go in front of the field, outside its quotation marks. When the
     # style sets a text case (even one that ends up doing nothing) the processor then puts
     # the whole string back, so the marks show twice: "...and then" → ...“...And Then”.
@@ -35,7 +38,7 @@ def _text(text: str | None, *, markdown: bool = False, title: bool = False,
         lead = match.group(0)
         text = text if title else text[match.end():]
     if title and english:
-        text = title_case(text)
+        text = title_case_runs(runs)
     parts = nest_quotes(text, "outer" if quoted else None)
     if quoted:
         parts = [Quoted("outer", parts)]

@@ -139,3 +139,59 @@ def title_case(text: str) -> str:
     for tag, chunk in zip(tags, strings[1:]):
         out += [tag, chunk]
     return "".join(out)
+
+
+# --- text protected from capitalisation ----------------------------------------------------
+
+# Zotero's and citeproc-js's markup for words whose case must stay as written.
+NOCASE_OPEN, NOCASE_CLOSE = '<span class="nocase">', "</span>"
+_NOCASE = re.compile(re.escape(NOCASE_OPEN) + "(.*?)" + re.escape(NOCASE_CLOSE), re.S)
+# A word that is a web address ("rt.com", "Express.co.uk"), or that has a capital after its
+# first letter ("POLYGRAPH", "iStories", "MediaZona"): the outlet's own spelling.
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}/?", re.I)
+_INNER_CAPITAL = re.compile(r"\w[^\W\d_]*?[A-Z]")
+
+
+def keeps_own_capitals(name: str) -> bool:
+    """Whether a name is spelt in a way headline capitalisation would spoil: a word of it is a
+    web address or has a capital after its first letter."""
+    return any(_DOMAIN.fullmatch(word) or _INNER_CAPITAL.match(word) for word in name.split())
+
+
+def protect_outlet(outlet: str) -> str:
+    """The outlet as the CSL item gives it: wrapped in nocase markup when it keeps its own
+    capitals, and as written if it has such markup already (the analyst's own choice)."""
+    if NOCASE_OPEN in outlet or not keeps_own_capitals(outlet):
+        return outlet
+    return NOCASE_OPEN + outlet + NOCASE_CLOSE
+
+
+def unprotected(text: str) -> list[tuple[str, bool]]:
+    """Text split at its nocase markup into ``(text, protected)`` runs, the markup removed."""
+    runs: list[tuple[str, bool]] = []
+    at = 0
+    for match in _NOCASE.finditer(text):
+        if match.start() > at:
+            runs.append((text[at:match.start()], False))
+        runs.append((match.group(1), True))
+        at = match.end()
+    if at < len(text) or not runs:
+        runs.append((text[at:], False))
+    return runs
+
+
+def title_case_runs(runs: list[tuple[str, bool]]) -> str:
+    """Headline capitalisation of text some of which is protected: the whole is capitalised as
+    one title (so first and last words are found as citeproc-js finds them), then protected
+    runs get their letters back as written."""
+    plain = "".join(text for text, _ in runs)
+    if all(protected for _, protected in runs):
+        return plain
+    cased = title_case(plain)
+    if len(cased) != len(plain):  # a letter whose capital is two letters: keep it all as written
+        return plain
+    out, at = [], 0
+    for text, protected in runs:
+        out.append(plain[at:at + len(text)] if protected else cased[at:at + len(text)])
+        at += len(text)
+    return "".join(out)
