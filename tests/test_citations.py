@@ -536,6 +536,20 @@ def test_missing_parts_of_an_attribution_leave_no_stray_commas_or_brackets(sourc
     assert attribution(annotation(source=source, role=role, via=via)) == said
 
 
+@pytest.mark.parametrize(("role", "via", "said"), [
+    ("deputy head of the Defence Intelligence of Ukraine (DIU)", "Ukrinform",
+     "Vadym Skibitskyi, deputy head of the Defence Intelligence of Ukraine (DIU), via Ukrinform"),
+    ("deputy head (DIU)", "via Ukrinform", "Vadym Skibitskyi, deputy head (DIU), via Ukrinform"),
+    ("deputy head", "Ukrinform (interview)",
+     "Vadym Skibitskyi, deputy head, via Ukrinform (interview)"),
+])
+def test_via_is_never_a_second_or_nested_parenthesis(role, via, said):
+    assert attribution(annotation(role=role, via=via)) == said
+    cited = cite_annotation(annotation(role=role, via=via), SAMPLE, "chicago-note")
+    assert f"— {said}. Olga Katsimon" in cited
+    assert ") (" not in cited
+
+
 def test_a_source_ending_in_a_period_does_not_get_a_second_one():
     quote = annotation(source="Martin Luther King Jr.", via=None)
     assert "” — Martin Luther King Jr. Olga Katsimon," in cite_annotation(quote, SAMPLE)

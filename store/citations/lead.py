@@ -13,11 +13,19 @@ def _one_line(text: str) -> str:
 
 
 def attribution(annotation: dict) -> str:
-    """Who said it, as the lead of a citation: ``Source, role (via)``; empty if unknown."""
+    """Who said it, as the lead of a citation: ``Source, role (via)``; empty if unknown.
+
+    When a parenthesis would stand beside another or inside one (a role ending "(DIU)", a
+    via such as "Ukrinform (interview)"), the via follows a comma instead: ``…(DIU), via
+    Ukrinform``.
+    """
     who = ", ".join(p for p in (_one_line(annotation.get("source") or ""),
                                 _one_line(annotation.get("role") or "")) if p)
     via = _one_line(annotation.get("via") or "")
     if who and via:
+        if who.endswith(")") or "(" in via or ")" in via:
+            said_via = via if via.casefold().startswith("via ") else f"via {via}"
+            return f"{who}, {said_via}"
         return f"{who} ({via})"
     return who or via
 
