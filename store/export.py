@@ -60,13 +60,16 @@ W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MARGIN_VOCABULARY = "urn:margin:vocab#"
 CONTEXT = [W3C_CONTEXT, {"margin": MARGIN_VOCABULARY}]
 
-CSV_COLUMNS = ("id", "article_id", "article_title", "kind", "exact", "source", "role", "via",
-               "confidence", "confidence_term", "grade", "note", "tags", "created_at",
-               "updated_at")
+# Each row names its article in full (title, outlet, URL, date), so a row copied out of the
+# sheet on its own still says where the words came from.
+CSV_COLUMNS = ("id", "article_id", "article_title", "article_outlet", "article_url",
+               "article_published", "kind", "exact", "source", "role", "via", "confidence",
+               "confidence_term", "grade", "note", "tags", "created_at", "updated_at")
 
 _ROW_SQL = """
     SELECT a.id, a.article_id, ar.text_sha256 AS article_sha256, ar.url AS article_url,
-           ar.title AS article_title, a.kind, a.start, a."end", a.exact, a.prefix, a.suffix,
+           ar.title AS article_title, ar.outlet AS article_outlet,
+           ar.published AS article_published, a.kind, a.start, a."end", a.exact, a.prefix, a.suffix,
            s.name AS source, s.role AS role, s.organization AS organization, a.via,
            a.confidence, a.grade, a.note, a.tags, a.created_at, a.updated_at, a.deleted_at
     FROM annotations a

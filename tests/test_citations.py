@@ -1,10 +1,11 @@
 """Citations of articles and annotations.
 
 The ``chicago-note``, ``chicago-bib``, ``apa`` and ``mla`` lines expected here are what
-citeproc-js (the CSL reference processor, 1.4.63) printed as plain text for the same
-``csl_item`` with the official CSL styles: "Chicago Manual of Style 17th edition (notes and
-bibliography)" (a first, full note; and the bibliography), "APA Style 7th edition" and "MLA
-Handbook 9th edition". The processor is not needed to run these tests.
+citeproc-js (the CSL reference processor) printed as plain text for the same ``csl_item`` with
+the official CSL styles: "Chicago Manual of Style 18th edition (notes and bibliography)" (a
+first, full note; and the bibliography), "APA Style 7th edition" and "MLA Handbook 9th
+edition". The processor is not needed to run these tests; ``tests/test_citeproc.py`` runs it
+on a wider spread of articles.
 """
 
 from __future__ import annotations
@@ -144,10 +145,11 @@ def test_two_authors_are_joined_as_each_style_joins_them():
     }
 
 
-def test_three_authors_are_listed_with_a_serial_comma_except_in_mla():
+def test_three_authors_are_one_and_et_al_in_a_chicago_note_and_in_mla():
+    # Chicago 18th: a note names the first of three or more authors and adds "et al.".
     assert cite_all(article(authors=["Olga Katsimon", "John Smith", "Jean-Paul Doe"])) == {
-        "chicago-note": f"Olga Katsimon, John Smith, and Jean-Paul Doe, “{TITLED},” Ukrainska "
-                        f"Pravda, September 7, 2025, {URL}.",
+        "chicago-note": f"Olga Katsimon et al., “{TITLED},” Ukrainska Pravda, September 7, "
+                        f"2025, {URL}.",
         "chicago-bib": f"Katsimon, Olga, John Smith, and Jean-Paul Doe. “{TITLED}.” Ukrainska "
                        f"Pravda, September 7, 2025. {URL}.",
         "apa": f"Katsimon, O., Smith, J., & Doe, J.-P. (2025, September 7). {AS_GIVEN}. "
@@ -173,10 +175,9 @@ def test_long_author_lists_are_cut_as_chicago_and_apa_prescribe():
               "Kovalenko Lysenko Melnyk Novak Oliynyk Petrenko Rudenko Savchenko Tkachenko "
               "Usenko Vovk Yatsenko").split()
     cited = cite_all(article(authors=[f"{g} {f}" for g, f in zip(given, family)]))
-    # Chicago 17th: more than ten authors, the first seven and "et al."
+    # Chicago 18th: seven or more authors, the first three and "et al."
     assert cited["chicago-bib"].startswith(
-        "Adams, Anna, Boris Bondar, Chen Chen, Dana Dudko, Emil Ernst, Fedir Franko, Galyna "
-        "Gonchar, et al. “North Korean")
+        "Adams, Anna, Boris Bondar, Chen Chen, et al. “North Korean")
     # APA 7th: more than twenty, the first nineteen, an ellipsis, and the last.
     assert cited["apa"].startswith(
         "Adams, A., Bondar, B., Chen, C., Dudko, D., Ernst, E., Franko, F., Gonchar, G., "
@@ -258,6 +259,42 @@ def test_without_author_or_outlet_the_title_leads_unquoted():
         "apa": f"{AS_GIVEN}. (2025, February 3). {URL}",
         "mla": f"{TITLED}. 3 Feb. 2025, {URL}.",
     }
+
+
+@pytest.mark.parametrize("outlet", ["POLYGRAPH.info", "Express.co.uk", "rt.com", "iStories",
+                                    "MediaZona", "theins.ru"])
+def test_an_outlet_that_is_a_domain_or_has_inner_capitals_keeps_its_own_capitals(outlet):
+    cited = cite_all(article(outlet=outlet))
+    assert f"” {outlet}, September 7, 2025, https" in cited["chicago-note"]
+    assert f"” {outlet}, September 7, 2025. https" in cited["chicago-bib"]
+    assert f". {outlet}. https" in cited["apa"]
+    assert f"” {outlet}, 7 Sept. 2025, https" in cited["mla"]
+    assert f"*{outlet}*, September 7, 2025" in cite_article(article(outlet=outlet), "markdown")
+
+
+def test_an_outlet_in_plain_words_is_still_title_cased():
+    cited = cite_all(article(outlet="the kyiv independent"))
+    assert "” The Kyiv Independent, September 7" in cited["chicago-note"]
+    assert ". The Kyiv Independent. https" in cited["apa"]
+
+
+def test_the_csl_item_protects_an_outlet_that_keeps_its_own_capitals_as_zotero_users_do():
+    protected = csl_item(article(outlet="POLYGRAPH.info"))
+    assert protected["container-title"] == '<span class="nocase">POLYGRAPH.info</span>'
+    exported = json.loads(cite_article(article(outlet="Express.co.uk"), "csl-json"))
+    assert exported[0]["container-title"] == '<span class="nocase">Express.co.uk</span>'
+    assert csl_item(SAMPLE)["container-title"] == "Ukrainska Pravda"
+
+
+def test_an_outlet_the_analyst_protected_is_neither_title_cased_nor_protected_twice():
+    written = '<span class="nocase">the Guardian</span>'
+    assert csl_item(article(outlet=written))["container-title"] == written
+    cited = cite_all(article(outlet=written))
+    assert "” the Guardian, September 7, 2025, https" in cited["chicago-note"]
+    assert ". the Guardian. https" in cited["apa"]
+    partly = cite_article(article(outlet='the <span class="nocase">iPaper</span> weekly'),
+                          "chicago-note")
+    assert "” The iPaper Weekly, September 7" in partly
 
 
 def test_a_month_without_a_day_is_cited_as_a_month():
@@ -497,6 +534,20 @@ def test_a_quote_with_nobody_named_is_its_words_then_the_citation():
 def test_missing_parts_of_an_attribution_leave_no_stray_commas_or_brackets(source, role, via,
                                                                             said):
     assert attribution(annotation(source=source, role=role, via=via)) == said
+
+
+@pytest.mark.parametrize(("role", "via", "said"), [
+    ("deputy head of the Defence Intelligence of Ukraine (DIU)", "Ukrinform",
+     "Vadym Skibitskyi, deputy head of the Defence Intelligence of Ukraine (DIU), via Ukrinform"),
+    ("deputy head (DIU)", "via Ukrinform", "Vadym Skibitskyi, deputy head (DIU), via Ukrinform"),
+    ("deputy head", "Ukrinform (interview)",
+     "Vadym Skibitskyi, deputy head, via Ukrinform (interview)"),
+])
+def test_via_is_never_a_second_or_nested_parenthesis(role, via, said):
+    assert attribution(annotation(role=role, via=via)) == said
+    cited = cite_annotation(annotation(role=role, via=via), SAMPLE, "chicago-note")
+    assert f"— {said}. Olga Katsimon" in cited
+    assert ") (" not in cited
 
 
 def test_a_source_ending_in_a_period_does_not_get_a_second_one():

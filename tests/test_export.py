@@ -278,6 +278,20 @@ def test_csv_has_the_spreadsheet_columns_and_one_row_an_annotation(db, annotated
     assert quote["tags"] == "recruitment; russia"
 
 
+def test_every_csv_row_carries_its_articles_title_outlet_url_and_published_date(db, annotated):
+    rows = csv_rows(db)
+    kursk = [r for r in rows if r["article_id"] == annotated["kursk"]]
+    assert len(kursk) == 4
+    for row in kursk:
+        assert (row["article_title"], row["article_outlet"], row["article_url"],
+                row["article_published"]) == (kursk_draft().title, "Ukrainska Pravda", KURSK_URL,
+                                              "2025-09-07T17:21:00+03:00")
+    memo = next(r for r in rows if r["article_id"] == annotated["memo"])
+    # What the memo lacks is an empty cell.
+    assert (memo["article_title"], memo["article_outlet"], memo["article_url"],
+            memo["article_published"]) == ("Field memo #4 *draft*", "", "", "")
+
+
 def test_csv_leaves_empty_cells_for_what_an_annotation_lacks(db, annotated):
     bare = next(r for r in csv_rows(db) if r["id"] == annotated["bare claim"])
     assert [bare[c] for c in ("source", "role", "via", "confidence", "confidence_term", "grade",
