@@ -716,3 +716,23 @@ def test_a_language_override_that_is_not_a_language_tag_is_refused():
 )
 def test_publication_dates_are_written_in_iso_8601(given, expected):
     assert parse_published(given) == expected
+
+
+@pytest.mark.parametrize("name", [
+    "Olga Katsimon", "O. Katsimon", "Ursula von der Leyen", "Bashar al-Assad", "Seán O'Brien",
+    "Associated Press", "Institute for the Study of War", "PTI", "Ольга Кацимон", "王小明",
+])
+def test_names_of_people_and_organisations_read_as_names(name):
+    from store.ingest.authors import looks_like_a_name
+
+    assert looks_like_a_name(name)
+
+
+@pytest.mark.parametrize("name", [
+    "Syrian defense ministries", "Southern ministries · FACTCHECK.example", "rt.com", "user123",
+    "the editors", "Click here to read more about the author and this story",
+])
+def test_phrases_that_are_not_names_do_not_read_as_names(name):
+    from store.ingest.authors import looks_like_a_name
+
+    assert not looks_like_a_name(name)

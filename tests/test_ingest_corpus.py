@@ -98,3 +98,26 @@ def test_a_real_page_gives_its_stated_metadata(drafts):
     assert cnbc.published == "2019-11-20T09:29+00:00"
     assert cnbc.url.startswith("https://www.cnbc.com/2019/11/20/")
     assert cnbc.language == "en"
+
+
+# --- Layouts of real pages, in pages written for these tests (tests/pages) ----------------
+# Each page reproduces the markup of a real outlet's layout with invented text.
+
+LAYOUTS = Path(__file__).resolve().parent / "pages"
+
+
+def test_a_fact_check_naming_the_party_it_checks_gives_no_author_and_says_why():
+    # The claimant box carries the class "author"; it names who made the claim, not who wrote.
+    draft = read_source(str(LAYOUTS / "fact-check-claimant-byline.html"))
+    assert draft.authors == []
+    assert draft.notices == {
+        "authors": "the author was left empty: the page's byline 'The Northern; Southern transport "
+        "ministries · FACTCHECK example' does not read as the name of a person or organisation"
+    }
+
+
+def test_a_byline_that_runs_on_into_a_job_or_a_label_keeps_only_the_name(drafts):
+    nbc = drafts["7a457a4f71735c17b8b34fafc88835d225cf879b2d812311857a64cfc891eee9"]
+    cnn = drafts["ef4e67b66d63b5facef55c06a94d85f2ae01a0a1a4a3a1bcfe2499c8c8a7dacf"]
+    assert (nbc.authors, nbc.notices) == (["Phil Helsel"], {})
+    assert (cnn.authors, cnn.notices) == (["Chris Cillizza"], {})

@@ -192,16 +192,31 @@ def import_command(context: Context, sources: tuple[str, ...], timeout: float | 
     with _progress(len(sources)) as advance:
         for source in sources:
             try:
-                article, created = add_article(db, _read(source, overrides, timeout))
+                draft = _read(source, overrides, timeout)
+                article, created = add_article(db, draft)
             except MarginError as error:
                 failures += 1
                 click.echo(f"margin: {_one_line(str(error))}", err=True)
             else:
                 state = "imported" if created else "already there"
                 click.echo(f"{article['id']}  {state}  {_one_line(article['title'])}")
+                if created:
+                    _echo_notices(article["id"], draft)
             advance(source)
     if failures:
         sys.exit(EXIT_USER_ERROR)
+
+
+# Which option sets the field a notice is about, for the hint after it.
+_NOTICE_OPTIONS = {"authors": "--author"}
+
+
+def _echo_notices(article_id: str, draft) -> None:
+    """Tell the person on stderr what the import left empty and why, with the option that sets it."""
+    for name, notice in draft.notices.items():
+        option = _NOTICE_OPTIONS.get(name)
+        hint = f" (give {option} on import to set it)" if option else ""
+        click.echo(f"margin: {article_id}: {_one_line(notice)}{hint}", err=True)
 
 
 class _progress:

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from store.errors import InputError
+from store.ingest.authors import checked_authors
 from store.ingest.draft import Draft, checked_language, clean_field, parse_published, split_authors
 from store.ingest.fetching import URL_RE
 from store.ingest.text_files import first_line
@@ -114,15 +115,17 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
     document = precise or balanced
     title = clean_field(document.title or "") or first_line(text)
     text = _without_headline(text, title)
+    authors, author_notice = checked_authors(split_authors(document.author or ""))
     fields: dict[str, Any] = {
         "text": text,
         "title": title,
-        "authors": split_authors(document.author or ""),
+        "authors": authors,
         "outlet": clean_field(document.sitename or ""),
         "url": clean_field(document.url) if document.url and URL_RE.match(document.url) else None,
         "published": _published_from_tree(tree) or parse_published(document.date or ""),
         "section": _meta_content(tree, ("article:section",)),
         "language": _language_from_tree(tree) or checked_language(document.language or "", None),
+        "notices": {"authors": author_notice} if author_notice else {},
     }
     return fields
 
