@@ -736,3 +736,25 @@ def test_phrases_that_are_not_names_do_not_read_as_names(name):
     from store.ingest.authors import looks_like_a_name
 
     assert not looks_like_a_name(name)
+
+
+@pytest.mark.parametrize("line", [
+    "Also on example.com Storm closes ports", "SEE MORE: Roof collapse closes library", "READ MORE Library campaign",
+    "Read also: the minister's reply", "Related: Photos of the moon", "You may also like:",
+    "Like this story? Share it with a friend!", "Follow AP's full coverage of the election at https://example.com",
+    "More Great Example Stories",
+])
+def test_teasers_share_prompts_and_related_link_lines_are_recognised(line):
+    from store.ingest.boilerplate import is_teaser
+
+    assert is_teaser(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Also on Tuesday, the minister said the talks had failed.", "Read more than 500 pages of the report.",
+    "Related reading shows that the plan was older.", "More than 200 stories were filed that day, officials said.",
+])
+def test_sentences_that_start_like_teasers_are_article_text(line):
+    from store.ingest.boilerplate import is_teaser
+
+    assert not is_teaser(line)

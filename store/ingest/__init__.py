@@ -10,7 +10,8 @@ itself. What each format keeps as text:
   text, because an analyst may quote it and every word of the file should be citable.
 - ``.md``: Markdown turned into plain text (headings kept without ``#``, markup removed).
 - ``.html``, ``.htm`` and ``http(s)://`` URLs: the article text trafilatura finds, one block
-  a paragraph, separated by blank lines.
+  a paragraph, separated by blank lines, opening with the standfirst when the page has one;
+  teasers, share prompts and related-link lists are taken out first (``boilerplate``).
 """
 
 from __future__ import annotations
