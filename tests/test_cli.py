@@ -534,3 +534,59 @@ def test_open_without_a_terminal_is_refused_before_importing_anything(db):
     result = margin("open", str(KURSK), db=db)
     assert_refused(result, "terminal")
     assert json.loads(margin("articles", "--json", db=db).stdout) == []
+
+
+FACT_CHECK_PAGE = Path(__file__).resolve().parent / "pages" / "fact-check-claimant-byline.html"
+
+
+def test_an_import_that_leaves_the_author_empty_says_so_and_how_to_set_one(db):
+    result = margin("import", str(FACT_CHECK_PAGE), db=db)
+    assert result.returncode == 0, result.stderr
+    article_id = result.stdout.decode().split()[0]
+    assert result.stderr.decode().splitlines() == [
+        f"margin: {article_id}: the author was left empty: the page's byline 'The Northern; Southern "
+        "transport ministries · FACTCHECK example' does not read as the name of a person or "
+        "organisation (give --author on import to set it)"
+    ]
+    assert json.loads(margin("articles", "--json", db=db).stdout)[0]["authors"] == []
+
+
+def test_an_author_given_on_import_replaces_a_doubtful_byline_without_a_warning(db):
+    result = margin("import", str(FACT_CHECK_PAGE), "--author", "Dana Reyes", db=db)
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert json.loads(margin("articles", "--json", db=db).stdout)[0]["authors"] == ["Dana Reyes"]
+
+
+def test_importing_a_csv_file_is_refused_with_the_reason_and_the_flag_that_overrides(db, tmp_path):
+    table = tmp_path / "people.csv"
+    table.write_text("name,age,city\nAnna Smith,34,Kyiv\nBoris Lee,51,Lviv\n", encoding="utf-8")
+    result = margin("import", str(table), db=db)
+    assert_refused(result, "does not look like an article", "3 lines are rows of data", "3 fields",
+                   "commas", "--force")
+    assert json.loads(margin("articles", "--json", db=db).stdout) == []
+
+
+def test_importing_a_one_word_system_file_is_refused_and_force_imports_it(db, tmp_path):
+    hostname = tmp_path / "hostname"
+    hostname.write_text("observer-7\n", encoding="utf-8")
+    refused = margin("import", str(hostname), db=db)
+    assert_refused(refused, "hostname does not look like an article", "0 words of prose", "--force")
+    assert json.loads(margin("articles", "--json", db=db).stdout) == []
+    forced = margin("import", "--force", str(hostname), db=db)
+    assert forced.returncode == 0, forced.stderr
+    assert [a["title"] for a in json.loads(margin("articles", "--json", db=db).stdout)] == ["observer-7"]
+
+
+def test_open_refuses_a_csv_file_in_a_terminal_and_opens_it_with_force(db, tmp_path, tmux):
+    table = tmp_path / "rows.csv"
+    table.write_text("city;river\nKyiv;Dnipro\nLviv;Poltva\n", encoding="utf-8")
+    errors = tmp_path / "errors"
+    command = [sys.executable, "-m", "tui.cli", "--db", str(db), "open", str(table)]
+    # First without --force (its refusal and exit status kept in files), then with it.
+    tmux.start(["sh", "-c", '"$@" 2>"$0"; echo $? >"$0.status"; "$@" --force', str(errors), *command])
+    tmux.wait_for(lambda text: "Kyiv;Dnipro" in text)
+    assert errors.read_text(encoding="utf-8").splitlines() == [
+        f"margin: {table} does not look like an article: its 3 lines are rows of data, 2 fields each "
+        "separated by semicolons: give --force to import it as an article anyway"]
+    assert tmp_path.joinpath("errors.status").read_text().strip() == "2"
+    assert [a["title"] for a in json.loads(margin("articles", "--json", db=db).stdout)] == ["city;river"]

@@ -170,8 +170,8 @@ def test_a_byline_with_several_authors_and_another_weekday_is_split(tmp_path):
     ],
 )
 def test_bylines_in_other_shapes_are_read(tmp_path, byline, authors, published):
-    draft = read_source(write(tmp_path, "s.txt", f"date 2025-01-01 All Sections\nHeadline\n{byline}\nBody.\n"))
-    assert (draft.authors, draft.published, draft.text) == (authors, published, "Body.")
+    draft = read_source(write(tmp_path, "s.txt", f"date 2025-01-01 All Sections\nHeadline\n{byline}\nBody text.\n"))
+    assert (draft.authors, draft.published, draft.text) == (authors, published, "Body text.")
 
 
 def test_a_byline_without_a_time_gives_a_date(tmp_path):
@@ -196,7 +196,7 @@ def test_without_a_byline_the_date_line_gives_the_date_and_the_text_follows_the_
 def test_dates_in_front_matter_and_datelines_written_in_other_digits_are_stored_in_ascii(tmp_path):
     front = read_source(write(tmp_path, "f.md", "---\npublished: ٢٠٢٥-٠٩-٠٧\n---\n# Headline\n\nBody.\n"))
     scraped = read_source(write(tmp_path, "s.txt", "date ２０２５-０９-０７ All Sections\nHeadline\n"
-                                                 "Olga KatsimonSunday, ٧ September ٢٠٢٥, ١٧:٢١\nBody.\n"))
+                                                 "Olga KatsimonSunday, ٧ September ٢٠٢٥, ١٧:٢١\nBody text.\n"))
     assert front.published == "2025-09-07"
     assert (scraped.authors, scraped.published) == (["Olga Katsimon"], "2025-09-07T17:21")
 
@@ -261,12 +261,12 @@ def test_front_matter_takes_a_list_of_authors_and_a_time_with_its_offset(tmp_pat
     path = write(
         tmp_path,
         "n.txt",
-        "---\nauthors:\n  - Olga Katsimon\n  - 'Roman O''Neill'\npublished: 2025-09-07 17:21:00 +03:00\n---\nText.\n",
+        "---\nauthors:\n  - Olga Katsimon\n  - 'Roman O''Neill'\npublished: 2025-09-07 17:21:00 +03:00\n---\nText follows.\n",
     )
     draft = read_source(path)
     assert draft.authors == ["Olga Katsimon", "Roman O'Neill"]
     assert draft.published == "2025-09-07T17:21+03:00"
-    assert draft.title == "Text."
+    assert draft.title == "Text follows."
 
 
 def test_front_matter_takes_an_inline_list_and_ignores_keys_margin_does_not_use(tmp_path):
@@ -716,3 +716,88 @@ def test_a_language_override_that_is_not_a_language_tag_is_refused():
 )
 def test_publication_dates_are_written_in_iso_8601(given, expected):
     assert parse_published(given) == expected
+
+
+@pytest.mark.parametrize("name", [
+    "Olga Katsimon", "O. Katsimon", "Ursula von der Leyen", "Bashar al-Assad", "Seán O'Brien",
+    "Associated Press", "Institute for the Study of War", "PTI", "Ольга Кацимон", "王小明",
+])
+def test_names_of_people_and_organisations_read_as_names(name):
+    from store.ingest.authors import looks_like_a_name
+
+    assert looks_like_a_name(name)
+
+
+@pytest.mark.parametrize("name", [
+    "Syrian defense ministries", "Southern ministries · FACTCHECK.example", "rt.com", "user123",
+    "the editors", "Click here to read more about the author and this story",
+])
+def test_phrases_that_are_not_names_do_not_read_as_names(name):
+    from store.ingest.authors import looks_like_a_name
+
+    assert not looks_like_a_name(name)
+
+
+@pytest.mark.parametrize("line", [
+    "Also on example.com Storm closes ports", "SEE MORE: Roof collapse closes library", "READ MORE Library campaign",
+    "Read also: the minister's reply", "Related: Photos of the moon", "You may also like:",
+    "Like this story? Share it with a friend!", "Follow AP's full coverage of the election at https://example.com",
+    "More Great Example Stories",
+])
+def test_teasers_share_prompts_and_related_link_lines_are_recognised(line):
+    from store.ingest.boilerplate import is_teaser
+
+    assert is_teaser(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Also on Tuesday, the minister said the talks had failed.", "Read more than 500 pages of the report.",
+    "Related reading shows that the plan was older.", "More than 200 stories were filed that day, officials said.",
+])
+def test_sentences_that_start_like_teasers_are_article_text(line):
+    from store.ingest.boilerplate import is_teaser
+
+    assert not is_teaser(line)
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    ("name,age,city\nAnna,34,Kyiv\nBoris,51,Lviv\n", "its 3 lines are rows of data, 3 fields each separated by commas"),
+    ("a\tb\n1\t2\n3\t4\n5\t6\n", "its 4 lines are rows of data, 2 fields each separated by tabs"),
+    ('"Smith, Anna";34\n"Lee, Boris";51\n"Roe, Jane";29\n', "its 3 lines are rows of data, 2 fields each separated by semicolons"),
+    ("observer-7\n", "it has 0 words of prose"),
+    ("Etc/UTC\n", "it has 0 words of prose"),
+    ("12.5\n", "it has 0 words of prose"),
+    ("Debian GNU/Linux 12 \\n \\l\n\n", "it has 1 word of prose"),
+    ("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n", "it has 0 words of prose"),
+])
+def test_files_that_are_not_articles_are_refused_saying_which_rule_applied(tmp_path, content, reason):
+    from store.ingest import NotAnArticleError
+
+    path = write(tmp_path, "data.txt", content)
+    with pytest.raises(NotAnArticleError) as refused:
+        read_source(path)
+    assert refused.value.title == f"{path} does not look like an article: {reason}"
+    assert "--" not in str(refused.value)  # the store speaks of data, not of command-line flags
+
+
+def test_a_file_that_is_not_an_article_is_read_when_allowed(tmp_path):
+    draft = read_source(write(tmp_path, "data.csv", "name,age\nAnna,34\nBoris,51\n"), allow_non_article=True)
+    assert draft.text == "name,age\nAnna,34\nBoris,51"
+
+
+@pytest.mark.parametrize("content", [
+    "Observed at dawn.\n",
+    "Second article\n\nIts text.\n",
+    # Lines of prose with one comma each, hard-wrapped: commas where the sentences put them.
+    "The convoy left at dawn, escorted by two ships\nand reached the port by noon, officials said,\n"
+    "after a night of waiting in the roads, under fire.\n",
+    "A list, of sorts\n\nFirst, this.\n\nSecond, that.\n\nThird, the other.\n",
+])
+def test_short_texts_and_prose_with_regular_commas_are_articles(tmp_path, content):
+    assert read_source(write(tmp_path, "short.txt", content)).text
+
+
+def test_the_real_article_and_the_bundled_sample_read_as_articles():
+    sample = Path(__file__).resolve().parents[1] / "tui" / "sample" / "harbour-flood-wall.txt"
+    for path in (KURSK, sample):
+        assert read_source(str(path)).text  # would raise NotAnArticleError if refused

@@ -64,13 +64,14 @@ def test_the_corpus_holds_21_pages_with_ground_truth(pages):
     assert len(pages) == 21
 
 
-def test_article_text_from_real_pages_scores_at_least_f1_0_95(drafts):
+def test_article_text_from_real_pages_scores_at_least_the_f1_margin_had_reached(drafts):
     scores = [precision_recall(drafts[d].text, GROUND_TRUTH[d]["articleBody"]) for d in drafts]
     precision = sum(p for p, _ in scores) / len(scores)
     recall = sum(r for _, r in scores) / len(scores)
     f1 = 2 * precision * recall / (precision + recall)
     print(f"\nmargin on {len(scores)} corpus pages: precision {precision:.4f} recall {recall:.4f} F1 {f1:.4f}")
-    assert f1 >= 0.95
+    # 0.9906 before teasers, standfirsts and boxed subheadings were handled; 0.9943 after.
+    assert f1 >= 0.9906
 
 
 def test_every_real_page_gives_paragraphs_a_title_and_no_control_characters(drafts):
@@ -98,3 +99,65 @@ def test_a_real_page_gives_its_stated_metadata(drafts):
     assert cnbc.published == "2019-11-20T09:29+00:00"
     assert cnbc.url.startswith("https://www.cnbc.com/2019/11/20/")
     assert cnbc.language == "en"
+
+
+# --- Layouts of real pages, in pages written for these tests (tests/pages) ----------------
+# Each page reproduces the markup of a real outlet's layout with invented text.
+
+LAYOUTS = Path(__file__).resolve().parent / "pages"
+
+
+def test_a_fact_check_naming_the_party_it_checks_gives_no_author_and_says_why():
+    # The claimant box carries the class "author"; it names who made the claim, not who wrote.
+    draft = read_source(str(LAYOUTS / "fact-check-claimant-byline.html"))
+    assert draft.authors == []
+    assert draft.notices == {
+        "authors": "the author was left empty: the page's byline 'The Northern; Southern transport "
+        "ministries · FACTCHECK example' does not read as the name of a person or organisation"
+    }
+
+
+def test_a_byline_that_runs_on_into_a_job_or_a_label_keeps_only_the_name(drafts):
+    nbc = drafts["7a457a4f71735c17b8b34fafc88835d225cf879b2d812311857a64cfc891eee9"]
+    cnn = drafts["ef4e67b66d63b5facef55c06a94d85f2ae01a0a1a4a3a1bcfe2499c8c8a7dacf"]
+    assert (nbc.authors, nbc.notices) == (["Phil Helsel"], {})
+    assert (cnn.authors, cnn.notices) == (["Chris Cillizza"], {})
+
+
+def test_the_lead_in_a_summary_element_opens_the_text_and_a_boxed_subheading_stays():
+    draft = read_source(str(LAYOUTS / "summary-lead-and-teasers.html"))
+    paragraphs = draft.text.split("\n\n")
+    assert paragraphs[0] == (
+        "The island ferry line restarted its morning crossings on Saturday, five days after a storm "
+        "damaged the main pier."
+    )
+    assert paragraphs[1].startswith("Engineers worked through the night")
+    assert "Food ran short" in paragraphs
+
+
+def test_a_teaser_for_another_story_is_taken_out_of_the_paragraph_it_sits_in():
+    draft = read_source(str(LAYOUTS / "summary-lead-and-teasers.html"))
+    assert "Crowds gathered on the quay to watch it leave." in draft.text.split("\n\n")
+    assert "Also on" not in draft.text
+    assert "Storm closes ports" not in draft.text
+
+
+def test_a_share_prompt_is_not_article_text():
+    draft = read_source(str(LAYOUTS / "summary-lead-and-teasers.html"))
+    assert draft.text.endswith("though no date for the work has been set.")
+    assert "Share it with a friend" not in draft.text
+
+
+def test_see_more_lines_and_a_list_of_other_stories_go_while_the_article_list_stays():
+    draft = read_source(str(LAYOUTS / "see-more-links.html"))
+    assert draft.text.split("\n\n") == [
+        "Councillors voted by eleven to four to approve the design, which replaces the old library "
+        "that closed after a roof collapse in the winter.",
+        "The building will hold a reading room, a children's floor and a small theatre, and its "
+        "running costs will be shared with the county.",
+        "Opponents said the money should have gone to repairing roads, and one councillor called the "
+        "plan a vanity project.",
+        "Construction is due to begin in the autumn, once the contract has been awarded. The plans show:",
+        "- a reading room with two hundred seats,\n- a children's floor with its own entrance,\n"
+        "- and a theatre for local companies.",
+    ]

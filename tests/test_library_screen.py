@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual import events
 
@@ -285,3 +287,17 @@ async def test_ctrl_q_quits(make_app):
 
 def test_library_snapshot(make_app, snap_compare):
     assert snap_compare(make_app(), terminal_size=SIZE)
+
+
+async def test_importing_a_page_whose_byline_is_no_author_warns_that_the_author_was_left_empty(make_app):
+    page = Path(__file__).resolve().parent / "pages" / "fact-check-claimant-byline.html"
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await library_shown(pilot)
+        app.screen.import_source(str(page))
+        await until(pilot, lambda: len(app._notifications) == 2)
+        imported, warning = app._notifications
+        assert (imported.title, imported.message) == ("Imported", "Did drones hit the airbase?")
+        assert warning.title == "Check the metadata" and warning.severity == "warning"
+        assert warning.message.startswith("the author was left empty: the page's byline 'The Northern;")
+        assert list_articles(app.db)[0]["authors"] == []

@@ -153,24 +153,36 @@ def metadata_options(function):
     return function
 
 
-def _read(source: str, overrides: dict[str, str | None], timeout: float | None = None):
-    from store.ingest import apply_overrides, read_source
+FORCE_OPTION = click.option(
+    "--force", is_flag=True,
+    help="Import even what does not look like an article (a table of data, a one-word file).")
+
+
+def _read(source: str, overrides: dict[str, str | None], timeout: float | None = None,
+          force: bool = False):
+    from store.ingest import NotAnArticleError, apply_overrides, read_source
 
     limits = {} if timeout is None else {"time_limit": timeout}
-    return apply_overrides(read_source(source, **limits), **overrides)
+    try:
+        draft = read_source(source, allow_non_article=force, **limits)
+    except NotAnArticleError as error:
+        raise MarginError(error.title, "give --force to import it as an article anyway") from None
+    return apply_overrides(draft, **overrides)
 
 
 @main.command("open")
 @click.argument("source")
 @metadata_options
 @TIMEOUT_OPTION
+@FORCE_OPTION
 @pass_context
-def open_command(context: Context, source: str, timeout: float | None, **overrides: str | None) -> None:
+def open_command(context: Context, source: str, timeout: float | None, force: bool,
+                 **overrides: str | None) -> None:
     """Import SOURCE if it is new (a file, URL, or - for stdin), then read it."""
     from store.articles import add_article
 
     keymap = _ready_for_tui(context)
-    article, _ = add_article(context.db, _read(source, overrides, timeout))
+    article, _ = add_article(context.db, _read(source, overrides, timeout, force))
     _run_tui(context, keymap, article["id"])
 
 
@@ -178,8 +190,9 @@ def open_command(context: Context, source: str, timeout: float | None, **overrid
 @click.argument("sources", nargs=-1, required=True)
 @metadata_options
 @TIMEOUT_OPTION
+@FORCE_OPTION
 @pass_context
-def import_command(context: Context, sources: tuple[str, ...], timeout: float | None,
+def import_command(context: Context, sources: tuple[str, ...], timeout: float | None, force: bool,
                    **overrides: str | None) -> None:
     """Import articles from files, URLs, or - for standard input.
 
@@ -192,16 +205,31 @@ def import_command(context: Context, sources: tuple[str, ...], timeout: float | 
     with _progress(len(sources)) as advance:
         for source in sources:
             try:
-                article, created = add_article(db, _read(source, overrides, timeout))
+                draft = _read(source, overrides, timeout, force)
+                article, created = add_article(db, draft)
             except MarginError as error:
                 failures += 1
                 click.echo(f"margin: {_one_line(str(error))}", err=True)
             else:
                 state = "imported" if created else "already there"
                 click.echo(f"{article['id']}  {state}  {_one_line(article['title'])}")
+                if created:
+                    _echo_notices(article["id"], draft)
             advance(source)
     if failures:
         sys.exit(EXIT_USER_ERROR)
+
+
+# Which option sets the field a notice is about, for the hint after it.
+_NOTICE_OPTIONS = {"authors": "--author"}
+
+
+def _echo_notices(article_id: str, draft) -> None:
+    """Tell the person on stderr what the import left empty and why, with the option that sets it."""
+    for name, notice in draft.notices.items():
+        option = _NOTICE_OPTIONS.get(name)
+        hint = f" (give {option} on import to set it)" if option else ""
+        click.echo(f"margin: {article_id}: {_one_line(notice)}{hint}", err=True)
 
 
 class _progress:

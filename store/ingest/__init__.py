@@ -10,7 +10,8 @@ itself. What each format keeps as text:
   text, because an analyst may quote it and every word of the file should be citable.
 - ``.md``: Markdown turned into plain text (headings kept without ``#``, markup removed).
 - ``.html``, ``.htm`` and ``http(s)://`` URLs: the article text trafilatura finds, one block
-  a paragraph, separated by blank lines.
+  a paragraph, separated by blank lines, opening with the standfirst when the page has one;
+  teasers, share prompts and related-link lists are taken out first (``boilerplate``).
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from store.ingest.draft import Draft, apply_overrides, parse_published
 from store.ingest.fetching import SCHEME_RE, TIME_LIMIT, URL_RE, WAIT_LIMIT, fetch
 from store.ingest.html import decode_declared, html_draft, looks_like_html
 from store.ingest.limits import MAX_BYTES, READ_LIMIT, check_declared_size, check_size
+from store.ingest.prose import NotAnArticleError, check_article
 from store.ingest.text_files import text_draft
 from store.text import decode
 
-__all__ = ["MAX_BYTES", "Draft", "apply_overrides", "parse_published", "read_source"]
+__all__ = ["MAX_BYTES", "Draft", "NotAnArticleError", "apply_overrides", "parse_published", "read_source"]
 
 _TEXT_SUFFIXES = {".txt", ".text"}
 _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
@@ -36,14 +38,24 @@ _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 
 
 def read_source(
-    source: str, *, stdin: bytes | None = None, timeout: float = WAIT_LIMIT, time_limit: float = TIME_LIMIT
+    source: str, *, stdin: bytes | None = None, timeout: float = WAIT_LIMIT, time_limit: float = TIME_LIMIT,
+    allow_non_article: bool = False,
 ) -> Draft:
     """Read a path, an ``http(s)://`` URL or ``-`` (standard input) into a ``Draft``.
 
     ``stdin`` supplies the bytes for ``-`` (read from ``sys.stdin`` when None); ``timeout``
     bounds each network wait and ``time_limit`` a whole download, in seconds. Every bad input
-    raises ``InputError``.
+    raises ``InputError``; text that is not an article (see ``store.ingest.prose``) raises
+    ``NotAnArticleError`` unless ``allow_non_article`` is true.
     """
+    draft = _read_any(source, stdin, timeout, time_limit)
+    if not allow_non_article:
+        check_article(draft.text, "standard input" if source == "-" else source)
+    return draft
+
+
+def _read_any(source: str, stdin: bytes | None, timeout: float, time_limit: float) -> Draft:
+    """The draft of any source, by its kind: path, URL or standard input."""
     if not source.strip():
         raise InputError("no file or URL given", "Name a file, an http(s):// URL, or - for standard input.")
     if source == "-":

@@ -37,6 +37,9 @@ class Draft:
     language: str | None = None
     source: str = ""  # absolute path, URL or "-"; empty for drafts made in code
     format: str
+    # What the import decided that a person should know, by field: {"authors": "the author was
+    # left empty: …"}. A value the person gives for the field makes its notice moot.
+    notices: dict[str, str] = field(default_factory=dict)
 
 
 def apply_overrides(
@@ -68,6 +71,7 @@ def apply_overrides(
         changes["published"] = _checked_published(published, "published date")
     if language is not None:
         changes["language"] = checked_language(language)
+    changes["notices"] = {name: notice for name, notice in draft.notices.items() if name not in changes}
     return dataclasses.replace(draft, **changes)
 
 

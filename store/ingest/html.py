@@ -10,8 +10,11 @@ import re
 from typing import Any
 
 from store.errors import InputError
+from store.ingest.authors import checked_authors
+from store.ingest.boilerplate import remove_teasers
 from store.ingest.draft import Draft, checked_language, clean_field, parse_published, split_authors
 from store.ingest.fetching import URL_RE
+from store.ingest.standfirst import mark_subheadings, with_standfirst
 from store.ingest.text_files import first_line
 from store.text import UTF16_BOMS, binary_error, normalise
 
@@ -82,8 +85,9 @@ def html_draft(
 
 
 # Options measured on shared/corpus/html (tests/test_ingest_corpus.py): favor_precision
-# drops headlines, standfirsts and "adapted from" lines that are not article text, and
-# scores best; comments are never the article.
+# drops headlines and "adapted from" lines that are not article text, and scores best; it
+# drops standfirsts too, which store/ingest/standfirst.py puts back. Comments are never the
+# article.
 _EXTRACT_OPTIONS = {"include_comments": False, "include_tables": True}
 # favor_precision can also drop real paragraphs; when it keeps less than this share of the
 # words the balanced mode finds, the balanced text wins, since missing text is invisible.
@@ -99,6 +103,8 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
     if tree is None:
         raise InputError(f"{name} is not an HTML page margin can read", "Check that it is a web page, or save it again from a browser.")
     _merge_split_body(tree)
+    remove_teasers(tree)
+    mark_subheadings(tree)
     precise = trafilatura.bare_extraction(tree, url=page_url, favor_precision=True, with_metadata=True, **_EXTRACT_OPTIONS)
     balanced = trafilatura.bare_extraction(tree, url=page_url, with_metadata=precise is None, **_EXTRACT_OPTIONS)
     precise_text = blocks_text(precise)
@@ -113,16 +119,18 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
         )
     document = precise or balanced
     title = clean_field(document.title or "") or first_line(text)
-    text = _without_headline(text, title)
+    text = with_standfirst(tree, _without_headline(text, title))
+    authors, author_notice = checked_authors(split_authors(document.author or ""))
     fields: dict[str, Any] = {
         "text": text,
         "title": title,
-        "authors": split_authors(document.author or ""),
+        "authors": authors,
         "outlet": clean_field(document.sitename or ""),
         "url": clean_field(document.url) if document.url and URL_RE.match(document.url) else None,
         "published": _published_from_tree(tree) or parse_published(document.date or ""),
         "section": _meta_content(tree, ("article:section",)),
         "language": _language_from_tree(tree) or checked_language(document.language or "", None),
+        "notices": {"authors": author_notice} if author_notice else {},
     }
     return fields
 

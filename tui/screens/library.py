@@ -262,5 +262,7 @@ class LibraryScreen(Screen[None]):
         self.reload(select=article["id"])
         if created:
             self.notify(article["title"], title="Imported", markup=False)
+            for notice in draft.notices.values():
+                self.notify(notice, title="Check the metadata", severity="warning", timeout=10, markup=False)
         else:
             self.notify(article["title"], title="Already in the library", markup=False)

@@ -1,0 +1,77 @@
+"""Which names a page gives as its author are names of authors at all.
+
+A page's byline is often not a byline: a fact-check names the party it checks, a byline
+runs on into the writer's job ("… is a reporter"), or a site label rides along. A citation
+with no author is still a valid citation; one with a wrong author is not. So a byline is
+kept only when every name in it looks like a person or an organisation (see
+``looks_like_a_name``); otherwise the author is left empty and the draft says why.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "Analysis by Chris Cillizza", "By Olga Katsimon": the label is not part of the name.
+_BY_PREFIX_RE = re.compile(r"^(?:[A-Za-z]+\s+)?by\s+", re.IGNORECASE)
+# "Phil Helsel is a reporter for NBC News": the name ends where the sentence about it starts.
+_JOB_SENTENCE_RE = re.compile(r"\s+is\s+(?:a|an|the)\s.*$", re.IGNORECASE)
+# Lower-case words that may sit inside a person's name ("Ursula von der Leyen") or an
+# organisation's ("Institute for the Study of War").
+_NAME_PARTICLES = frozenset(
+    "al ap ben bin bint d da das de del della den der di do dos du el ibn la le van von y zu "
+    "and for of on the".split()
+)
+# "al-Assad", "d'Alembert": a lower-case particle joined to a capitalised name.
+_JOINED_PARTICLE_RE = re.compile(r"^(?:al|el|ad|ud|bin|ibn|d|l)[-'’]\w", re.IGNORECASE)
+# Initials ("O.", "J.R.R.") are the only words of a name with a full stop inside or after.
+_INITIALS_RE = re.compile(r"^(?:[^\W\d_]\.)+$")
+_WORD_RE = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*[.,]?$")
+_MAX_NAME_WORDS = 8
+# Job titles that bylines list beside the name: they describe an author, they are not one.
+_ROLE_RE = re.compile(r"(?:editor(?:-at-large)?|reporter|correspondent|columnist|contributor|writer|staff)", re.IGNORECASE)
+
+
+def cleaned_name(name: str) -> str:
+    """``name`` without a leading "By"/"Analysis by" and without a trailing "is a …" sentence."""
+    return _JOB_SENTENCE_RE.sub("", _BY_PREFIX_RE.sub("", name.strip())).strip()
+
+
+def looks_like_a_name(name: str) -> bool:
+    """Whether ``name`` reads as a person's or an organisation's name.
+
+    A name is one to eight words, each capitalised (or an initial, or a particle such as
+    "de", "al-" or "of"), with no digits, addresses or separators such as "·" or "|". Words
+    in scripts without capitals pass: their case says nothing.
+    """
+    words = name.split()
+    if not words or len(words) > _MAX_NAME_WORDS:
+        return False
+    for word in words:
+        if word.casefold() in _NAME_PARTICLES or _JOINED_PARTICLE_RE.match(word) or _INITIALS_RE.match(word):
+            continue
+        if not _WORD_RE.match(word) or word[0].islower():
+            return False
+    return True
+
+
+def checked_authors(names: list[str]) -> tuple[list[str], str | None]:
+    """The authors worth keeping from a page's byline, and a notice when it was set aside.
+
+    Job titles listed as names are dropped. If any other name does not look like a name,
+    the whole byline is doubtful (its parts were split from one string), so no author is
+    kept and the notice says which byline was left out.
+    """
+    kept: list[str] = []
+    for raw in names:
+        name = cleaned_name(raw)
+        if not name or _ROLE_RE.fullmatch(name.split()[-1]):
+            continue
+        if not looks_like_a_name(name):
+            byline = "; ".join(names)
+            return [], (
+                f"the author was left empty: the page's byline '{byline}' does not read as the "
+                "name of a person or organisation"
+            )
+        if name not in kept:
+            kept.append(name)
+    return kept, None
