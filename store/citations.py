@@ -119,6 +119,8 @@ def csl_name(text: str) -> dict | None:
     text = " ".join((text or "").split())
     if not text:
         return None
+    if text.startswith("{") and text.endswith("}"):  # marked an organisation (store.metadata)
+        return {"literal": text[1:-1].strip()}
     suffix = ""
     parts = [p.strip() for p in text.split(",")]
     if len(parts) >= 2 and parts[-1].casefold() in _SUFFIXES:
@@ -191,6 +193,8 @@ def csl_item(article: dict) -> dict:
     parts = date_parts(article.get("published"))
     if parts:
         item["issued"] = {"date-parts": [parts]}
+    if date_parts(article.get("accessed")):
+        item["accessed"] = {"date-parts": [date_parts(article["accessed"])]}
     if article.get("language"):
         item["language"] = article["language"]
     return item
