@@ -189,7 +189,7 @@ def unarchive_article(db: sqlite_utils.Database, article_id: str) -> dict:
 
 
 def delete_article(db: sqlite_utils.Database, article_id: str) -> dict:
-    """Move an article to the trash: out of every listing, its annotations out of Review."""
+    """Move an article to the trash: out of the library and the archive until restored."""
     return _set_state(db, article_id, "deleted_at", True, "delete")
 
 
