@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-from store.articles import get_article
+from store.articles import get_article, revert_article
 from store.clock import now
 from store.db import writing
 from store.errors import NotFoundError, ValidationError
@@ -173,12 +173,16 @@ def _set_deleted(db: sqlite_utils.Database, annotation_id: str, deleted: bool) -
 
 
 def undo(db: sqlite_utils.Database, article_id: str | None = None) -> dict | None:
-    """Reverse the latest create, edit, delete or restore not yet undone.
+    """Reverse the latest change not yet undone: an annotation's create, edit, delete or
+    restore, or an article's metadata edit, archiving or trashing (``store.articles``).
 
-    With ``article_id``, only changes to that article's annotations count. Returns
-    ``{"action": ..., "annotation": ...}`` describing what was reversed, or None if nothing is left.
+    With ``article_id``, only changes to that article and its annotations count. Returns
+    ``{"subject": "annotation", "action": ..., "annotation": ...}`` or
+    ``{"subject": "article", "action": ..., "article": ...}`` describing what was reversed, or
+    None if nothing is left.
     """
-    sql = "SELECT id, annotation_id, action, before FROM history WHERE undone = 0"
+    sql = ("SELECT id, subject, annotation_id, article_id, action, before FROM history "
+           "WHERE undone = 0")
     params: list[Any] = []
     if article_id is not None:
         sql += " AND article_id = ?"
@@ -189,15 +193,19 @@ def undo(db: sqlite_utils.Database, article_id: str | None = None) -> dict | Non
         row = db.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
         if row is None:
             return None
-        history_id, annotation_id, action, before = row
+        history_id, subject, annotation_id, changed_article, action, before = row
+        db.execute("UPDATE history SET undone = 1 WHERE id = ?", [history_id])
+        if subject == "article":
+            article = revert_article(db, changed_article, before)
+            return {"subject": "article", "action": action, "article": article}
         stamp = now()
         if action == "create":
             db["annotations"].update(annotation_id, {"deleted_at": stamp, "updated_at": stamp})
         else:
             snapshot = json.loads(before)
             db["annotations"].update(annotation_id, {k: snapshot[k] for k in COLUMNS if k != "id"})
-        db.execute("UPDATE history SET undone = 1 WHERE id = ?", [history_id])
-    return {"action": action, "annotation": get_annotation(db, annotation_id)}
+    return {"subject": "annotation", "action": action,
+            "annotation": get_annotation(db, annotation_id)}
 
 
 def history(db: sqlite_utils.Database, annotation_id: str) -> list[dict]:

@@ -1,4 +1,9 @@
-"""Articles: storing imported text once, and reading it back."""
+"""Articles: storing imported text once, reading it back, and what the analyst changes later.
+
+Metadata edits (checked by ``store.metadata``), archiving and the trash each write a snapshot of
+the article's metadata to ``history`` in the same transaction, as annotations do, so that
+``store.annotations.undo`` walks back either kind of change, also after a restart.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,23 @@ from typing import Any
 
 import sqlite_utils
 
-from store.clock import now
+from store.clock import now, today
 from store.db import writing
 from store.errors import NotFoundError, ValidationError
+from store.metadata import checked_metadata
 
 ARTICLE_FIELDS = ("title", "authors", "outlet", "url", "published", "section", "language",
                   "source", "format")
 SHORT_ID_LENGTH = 8
+# What a history snapshot of an article holds: every column an edit, archive or trash changes.
+SNAPSHOT = ("title", "authors", "outlet", "url", "published", "accessed", "section",
+            "archived_at", "deleted_at")
+# Which articles a listing shows: the library, the archive or the trash.
+STATES = {
+    "library": "a.deleted_at IS NULL AND a.archived_at IS NULL",
+    "archived": "a.deleted_at IS NULL AND a.archived_at IS NOT NULL",
+    "trash": "a.deleted_at IS NOT NULL",
+}
 
 
 def add_article(db: sqlite_utils.Database, draft: Any) -> tuple[dict, bool]:
@@ -47,7 +62,7 @@ def add_article(db: sqlite_utils.Database, draft: Any) -> tuple[dict, bool]:
             "section": draft.section, "language": draft.language,
             "text": text, "text_sha256": digest,
             "source": draft.source, "format": draft.format,
-            "imported_at": now(),
+            "imported_at": now(), "accessed": today(),
         }
         db["articles"].insert(row)
     return _decode(row), True
@@ -101,14 +116,19 @@ def _like_prefix(prefix: str) -> str:
     return escaped + "%"
 
 
-def list_articles(db: sqlite_utils.Database, *, search: str | None = None) -> list[dict]:
-    """Every article without its text, newest import first, with counts of live claims and quotes.
+def list_articles(db: sqlite_utils.Database, *, search: str | None = None,
+                  state: str = "library") -> list[dict]:
+    """The articles of the library (or, with ``state``, of the archive or the trash) without
+    their text, newest import first, with counts of live claims and quotes.
 
     ``search`` keeps the articles whose title, outlet or authors contain it (case-insensitive).
     """
+    if state not in STATES:
+        raise ValueError(f"unknown state {state!r}; states are {', '.join(STATES)}")
     sql = """
         SELECT a.id, a.title, a.authors, a.outlet, a.url, a.published, a.section, a.language,
-               a.source, a.format, a.imported_at, length(a.text) AS length,
+               a.source, a.format, a.imported_at, a.accessed, a.archived_at, a.deleted_at,
+               length(a.text) AS length,
                count(n.kind) FILTER (WHERE n.kind = 'claim') AS claims,
                count(n.kind) FILTER (WHERE n.kind = 'quote') AS quotes
         FROM articles a
@@ -118,10 +138,10 @@ def list_articles(db: sqlite_utils.Database, *, search: str | None = None) -> li
         ORDER BY a.imported_at DESC, a.id
     """
     params: list[Any] = []
-    where = ""
+    where = f"WHERE {STATES[state]}"
     if search:
-        where = ("WHERE instr(lower(a.title || ' ' || coalesce(a.outlet, '') || ' ' || a.authors),"
-                 " lower(?)) > 0")
+        where += (" AND instr(lower(a.title || ' ' || coalesce(a.outlet, '') || ' ' || a.authors),"
+                  " lower(?)) > 0")
         params.append(search)
     cursor = db.execute(sql.format(where=where), params)
     columns = [c[0] for c in cursor.description]
@@ -129,7 +149,7 @@ def list_articles(db: sqlite_utils.Database, *, search: str | None = None) -> li
 
 
 def count_articles(db: sqlite_utils.Database) -> int:
-    """How many articles the database holds."""
+    """How many articles the database holds, archived and trashed ones too."""
     return db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
@@ -137,3 +157,100 @@ def _decode(row: dict) -> dict:
     row = dict(row)
     row["authors"] = json.loads(row["authors"]) if isinstance(row.get("authors"), str) else row.get("authors", [])
     return row
+
+
+# --- what the analyst changes ---------------------------------------------------------------
+
+def edit_article(db: sqlite_utils.Database, article_id: str, **changes: Any) -> dict:
+    """Change some of an article's metadata (``store.metadata.EDITABLE``); returns it as stored.
+
+    Every value is checked before anything is written; an edit that changes nothing records
+    nothing.
+    """
+    fields = checked_metadata(changes)
+    with writing(db):
+        full_id = get_article(db, article_id)["id"]
+        before = _snapshot(db, full_id)
+        after = {**before, **fields}
+        if after != before:
+            db["articles"].update(full_id, fields)
+            _record(db, full_id, "edit", before, after)
+    return get_article(db, full_id)
+
+
+def archive_article(db: sqlite_utils.Database, article_id: str) -> dict:
+    """Take an article out of the library into the archive; its annotations stay in Review."""
+    return _set_state(db, article_id, "archived_at", True, "archive")
+
+
+def unarchive_article(db: sqlite_utils.Database, article_id: str) -> dict:
+    """Bring an archived article back into the library."""
+    return _set_state(db, article_id, "archived_at", False, "unarchive")
+
+
+def delete_article(db: sqlite_utils.Database, article_id: str) -> dict:
+    """Move an article to the trash: out of the library and the archive until restored."""
+    return _set_state(db, article_id, "deleted_at", True, "delete")
+
+
+def restore_article(db: sqlite_utils.Database, article_id: str) -> dict:
+    """Bring an article back from the trash, where it was before (library or archive)."""
+    return _set_state(db, article_id, "deleted_at", False, "restore")
+
+
+_ALREADY = {
+    ("archived_at", True): ("the article is already archived", "list the archive to find it"),
+    ("archived_at", False): ("the article is not archived", "only archived articles unarchive"),
+    ("deleted_at", True): ("the article is already in the trash", "restore it from the trash"),
+    ("deleted_at", False): ("the article is not in the trash", "only articles in the trash restore"),
+}
+
+
+def _set_state(db: sqlite_utils.Database, article_id: str, column: str, on: bool,
+               action: str) -> dict:
+    with writing(db):
+        full_id = get_article(db, article_id)["id"]
+        before = _snapshot(db, full_id)
+        if bool(before[column]) == on:
+            raise ValidationError(*_ALREADY[(column, on)])
+        change = {column: now() if on else None}
+        db["articles"].update(full_id, change)
+        _record(db, full_id, action, before, {**before, **change})
+    return get_article(db, full_id)
+
+
+def count_live_annotations(db: sqlite_utils.Database, article_id: str) -> int:
+    """How many annotations of the article are not deleted: what trashing it would hide."""
+    return db.execute("SELECT count(*) FROM annotations WHERE article_id = ? AND deleted_at IS NULL",
+                      [get_article(db, article_id)["id"]]).fetchone()[0]
+
+
+def revert_article(db: sqlite_utils.Database, article_id: str, snapshot: str) -> dict:
+    """Put back the metadata of a history snapshot (JSON); for ``undo``, inside its transaction."""
+    values = json.loads(snapshot)
+    db["articles"].update(article_id, {column: values[column] for column in SNAPSHOT})
+    return get_article(db, article_id)
+
+
+def article_history(db: sqlite_utils.Database, article_id: str) -> list[dict]:
+    """Every recorded change of an article's metadata and state, oldest first."""
+    cursor = db.execute(
+        "SELECT id, action, before, after, at, undone FROM history "
+        "WHERE subject = 'article' AND article_id = ? ORDER BY id",
+        [get_article(db, article_id)["id"]])
+    return [{"id": i, "action": a, "before": json.loads(b), "after": json.loads(c), "at": at,
+             "undone": bool(u)} for i, a, b, c, at, u in cursor.fetchall()]
+
+
+def _snapshot(db: sqlite_utils.Database, full_id: str) -> dict:
+    columns = ", ".join(SNAPSHOT)
+    row = db.execute(f"SELECT {columns} FROM articles WHERE id = ?", [full_id]).fetchone()
+    return dict(zip(SNAPSHOT, row))
+
+
+def _record(db: sqlite_utils.Database, article_id: str, action: str, before: dict,
+            after: dict) -> None:
+    db["history"].insert({"subject": "article", "annotation_id": None, "article_id": article_id,
+                          "action": action, "before": json.dumps(before, ensure_ascii=False),
+                          "after": json.dumps(after, ensure_ascii=False), "at": now(),
+                          "undone": 0})

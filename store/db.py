@@ -24,7 +24,7 @@ MIGRATIONS = Migrations("margin")
 
 # Every migration sets PRAGMA user_version to its position, so a newer schema can be recognised
 # before any migration (or even the migrations table) is written.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @MIGRATIONS(name="0001_initial")
@@ -180,6 +180,46 @@ def _search_role_via_tags(db: sqlite_utils.Database) -> None:
                 WHERE rowid IN (SELECT rowid FROM annotations WHERE source_id = new.id);
         END;
         PRAGMA user_version = 2;
+        """
+    )
+
+
+@MIGRATIONS(name="0003_article_metadata")
+def _article_metadata(db: sqlite_utils.Database) -> None:
+    """Articles get an accessed day, an archive and a trash, and their edits join the history.
+
+    ``accessed`` of an article already stored is the local day it was imported. The history
+    is rebuilt (SQLite cannot loosen a NOT NULL or a CHECK in place) with a ``subject``: an
+    annotation's change names the annotation, an article's change names none, and both share
+    one sequence so that undo walks back whichever came last.
+    """
+    _run_script(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN accessed TEXT;
+        ALTER TABLE articles ADD COLUMN archived_at TEXT;
+        ALTER TABLE articles ADD COLUMN deleted_at TEXT;
+        UPDATE articles SET accessed = date(imported_at, 'localtime');
+        CREATE TABLE history_new (
+            id INTEGER PRIMARY KEY,
+            annotation_id TEXT,
+            article_id TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN (
+                'create', 'edit', 'delete', 'restore', 'archive', 'unarchive')),
+            before TEXT,
+            after TEXT,
+            at TEXT NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0,
+            subject TEXT NOT NULL DEFAULT 'annotation'
+                CHECK (subject IN ('annotation', 'article')),
+            CHECK ((subject = 'annotation') = (annotation_id IS NOT NULL))
+        );
+        INSERT INTO history_new (id, annotation_id, article_id, action, before, after, at, undone)
+            SELECT id, annotation_id, article_id, action, before, after, at, undone FROM history;
+        DROP TABLE history;
+        ALTER TABLE history_new RENAME TO history;
+        CREATE INDEX history_by_article ON history(article_id, id);
+        PRAGMA user_version = 3;
         """
     )
 

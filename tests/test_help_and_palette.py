@@ -90,7 +90,9 @@ async def test_the_palette_offers_the_library_and_global_actions_with_their_keys
         actions = default_actions()
         expected = [f"{actions[i].description} {keys} · {i}" for i, keys in [
             ("help", "?"), ("library", "L"), ("review", "r"), ("quit", "ctrl+q"),
-            ("read-article", "⏎"), ("import-article", "i"), ("filter-library", "/")]]
+            ("edit-article", "E"), ("read-article", "⏎"), ("import-article", "i"),
+            ("filter-library", "/"), ("delete-article", "d"), ("archive-article", "a"),
+            ("library-restore", "u"), ("show-trash", "T"), ("show-archive", "A")]]
         await until(pilot, lambda: palette_entries(app) == expected)
 
 

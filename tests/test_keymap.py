@@ -54,11 +54,16 @@ def test_a_screen_gets_one_binding_per_action_of_its_scope_with_the_action_id():
         ("read-article", "enter", "read_article"),
         ("import-article", "o", "import_article"),
         ("filter-library", "slash", "filter_library"),
+        ("delete-article", "d", "delete_article"),
+        ("archive-article", "a", "archive_article"),
+        ("library-restore", "u", "library_restore"),
+        ("show-trash", "T", "show_trash"),
+        ("show-archive", "A", "show_archive"),
     ]
     assert [b.description for b in library] == [a.description for a in default_actions().values()
                                                 if a.scope == "library"]
     assert {b.id for b in bindings("global")} == {"help", "command-palette", "library", "review",
-                                                  "quit"}
+                                                  "quit", "edit-article"}
 
 
 def test_bindings_of_an_unknown_scope_is_a_programming_error():

@@ -15,13 +15,13 @@ import pytest
 from textual import events
 
 from store import annotations as store_annotations
-from store.articles import add_article
+from store.articles import add_article, list_articles
 from store.db import open_db
 from store.ingest import read_source
 from tui.app import MarginApp
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.screens.dialogs import EditAnnotationScreen
+from tui.screens.dialogs import ConfirmTrash, EditAnnotationScreen
 from tui.screens.review import ReviewScreen
 from tui.widgets.annotation_form import AnnotationForm
 
@@ -149,8 +149,13 @@ async def test_keys_typed_after_L_land_on_the_library_and_delete_nothing(annotat
         view = app.screen.view
         for key in keys_pressed_now("L", "d", "u", "d"):
             view.post_message(key)
+        # On the library d asks before trashing the article, which has annotations: the
+        # question stays until answered, and the u and d after it answer nothing.
+        await until(pilot, lambda: isinstance(app.screen, ConfirmTrash))
+        await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, LibraryScreen)
                     and len(app.screen_stack) == 2)
+        assert list_articles(app.db, state="trash") == []
         await pilot.press("r")
         await review_with_rows(pilot)
         assert live_ids(app) == set(ids.values())

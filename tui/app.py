@@ -188,6 +188,40 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         if not self._pop_to(ReviewScreen):
             self.push_screen(ReviewScreen())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``edit-article`` is dimmed where no article is in view (help, dialogs, empty lists)."""
+        if action == "edit_article":
+            return True if self._article_in_view() is not None else None
+        return True
+
+    def _article_in_view(self) -> str | None:
+        from tui.screens.dialogs import ShowsArticle
+
+        screen = self.screen
+        return screen.article_in_view() if isinstance(screen, ShowsArticle) else None
+
+    def action_edit_article(self) -> None:
+        """Open the metadata form of the article in view; saving shows it at once."""
+        from store.articles import get_article
+        from tui.screens.dialogs import EditArticleScreen, ShowsArticle
+
+        screen = self.screen
+        article_id = self._article_in_view()
+        if article_id is None or not isinstance(screen, ShowsArticle):
+            return
+        try:
+            article = get_article(self.db, article_id)
+        except MarginError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+
+        def saved(result: dict | None) -> None:
+            if result is not None:
+                screen.article_changed(result)
+                self.notify(f"Saved the article “{result['title']}”", timeout=4, markup=False)
+
+        self.push_screen(EditArticleScreen(article), saved)
+
     def _pop_to(self, screen_type: type[Screen]) -> bool:
         """Pop screens until one of ``screen_type`` is on top; False if none is open."""
         if not any(isinstance(screen, screen_type) for screen in self.screen_stack):

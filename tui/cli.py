@@ -256,24 +256,132 @@ class _progress:
 
 
 @main.command("articles")
+@click.option("--archived", "state", flag_value="archived", help="List the archived articles.")
+@click.option("--trash", "state", flag_value="trash", help="List the articles in the trash.")
+@click.option("--all", "state", flag_value="all",
+              help="List every article: library, archive and trash.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_context
-def articles_command(context: Context, as_json: bool) -> None:
-    """List the articles in the database."""
-    from store.articles import list_articles
+def articles_command(context: Context, as_json: bool, state: str | None) -> None:
+    """List the articles of the library (or of the archive, the trash, or all of them)."""
+    from store.articles import STATES, list_articles
 
-    rows = list_articles(context.db)
+    states = list(STATES) if state == "all" else [state or "library"]
+    rows = [row for name in states for row in list_articles(context.db, state=name)]
     if as_json:
         click.echo(_json(rows))
         return
     if not rows:
-        click.echo("No articles yet: import one with 'margin import FILE-OR-URL'.")
+        if state in ("archived", "trash"):
+            click.echo("The archive is empty." if state == "archived" else "The trash is empty.")
+        else:
+            click.echo("No articles yet: import one with 'margin import FILE-OR-URL'.")
         return
     click.echo(f"{'ID':<8}  {'PUBLISHED':<10}  {'CLAIMS':>6}  {'QUOTES':>6}  TITLE")
     for row in rows:
         outlet = f" ({_one_line(row['outlet'])})" if row["outlet"] else ""
+        where = (" [trash]" if row["deleted_at"] else " [archived]" if row["archived_at"]
+                 else "")
         click.echo(f"{row['id']:<8}  {(row['published'] or '')[:10]:<10}  {row['claims']:>6}  "
-                   f"{row['quotes']:>6}  {_one_line(row['title'])}{outlet}")
+                   f"{row['quotes']:>6}  {_one_line(row['title'])}{outlet}{where}")
+
+
+@main.command("edit-article")
+@click.argument("article")
+@click.option("--title", help="The article's title.")
+@click.option("--author", "authors", multiple=True,
+              help="An author; repeat for several, in order. An organisation in braces: "
+                   "'{Human Rights Watch}'. One empty --author '' clears them.")
+@click.option("--outlet", help="Publication name.")
+@click.option("--url", help="The article's address (http:// or https://).")
+@click.option("--published", help="Publication date or time, ISO 8601 (2025-09-07T17:21+03:00).")
+@click.option("--accessed", help="The day you read it, YYYY-MM-DD (default: the day of import).")
+@click.option("--section", help="Section of the publication.")
+@pass_context
+def edit_article_command(context: Context, article: str, authors: tuple[str, ...],
+                         **fields: str | None) -> None:
+    """Correct ARTICLE's metadata; an empty value clears a field. Undo reverses it."""
+    from store.articles import edit_article, get_article
+
+    changes = {name: value for name, value in fields.items() if value is not None}
+    if authors:
+        changes["authors"] = list(authors)
+    if not changes:
+        raise click.UsageError("nothing to change: give --title, --author, --outlet, --url, "
+                               "--published, --accessed or --section")
+    before = get_article(context.db, article)
+    after = edit_article(context.db, before["id"], **changes)
+    state = "unchanged" if _metadata(after) == _metadata(before) else "edited"
+    click.echo(f"{after['id']}  {state}  {_one_line(after['title'])}")
+
+
+def _metadata(article: dict) -> tuple:
+    from store.metadata import EDITABLE
+
+    return tuple(article[name] for name in EDITABLE)
+
+
+@main.command("archive-article")
+@click.argument("article")
+@pass_context
+def archive_article_command(context: Context, article: str) -> None:
+    """Move ARTICLE out of the library into the archive; its annotations stay in review."""
+    from store.articles import archive_article
+
+    done = archive_article(context.db, article)
+    click.echo(f"{done['id']}  archived  {_one_line(done['title'])}")
+
+
+@main.command("unarchive-article")
+@click.argument("article")
+@pass_context
+def unarchive_article_command(context: Context, article: str) -> None:
+    """Bring an archived ARTICLE back into the library."""
+    from store.articles import unarchive_article
+
+    done = unarchive_article(context.db, article)
+    click.echo(f"{done['id']}  back in the library  {_one_line(done['title'])}")
+
+
+@main.command("delete-article")
+@click.argument("article")
+@click.option("--yes", is_flag=True, help="Do not ask, even when the article has annotations.")
+@pass_context
+def delete_article_command(context: Context, article: str, yes: bool) -> None:
+    """Move ARTICLE to the trash (restore-article brings it back).
+
+    An article with annotations is moved only after a yes on standard input, or with --yes.
+    """
+    from store.articles import count_live_annotations, delete_article, get_article
+
+    found = get_article(context.db, article)
+    count = count_live_annotations(context.db, found["id"])
+    if count and not yes:
+        noun = "annotation" if count == 1 else "annotations"
+        question = (f"The article “{_one_line(found['title'])}” has {count} {noun}; "
+                    "move it to the trash?")
+        try:
+            agreed = click.confirm(question, default=False, err=True)
+        except click.exceptions.Abort:
+            agreed = False
+        if not sys.stdin.isatty():
+            click.echo(err=True)  # an answer piped in is not echoed: end the question's line
+        if not agreed:
+            fail(f"the article has {count} {noun} and was not moved to the trash: "
+                 "answer y, or give --yes")
+    done = delete_article(context.db, found["id"])
+    click.echo(f"{done['id']}  moved to the trash  {_one_line(done['title'])}")
+
+
+@main.command("restore-article")
+@click.argument("article")
+@pass_context
+def restore_article_command(context: Context, article: str) -> None:
+    """Bring ARTICLE back from the trash, with its annotations."""
+    from store.articles import restore_article
+
+    done = restore_article(context.db, article)
+    click.echo(f"{done['id']}  restored  {_one_line(done['title'])}")
 
 
 def _parse_confidence(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:

@@ -75,6 +75,8 @@ def csl_name(text: str) -> dict | None:
     text = " ".join((text or "").split())
     if not text:
         return None
+    if text.startswith("{") and text.endswith("}"):  # marked an organisation (store.metadata)
+        return {"literal": text[1:-1].strip()}
     suffix = ""
     parts = [p.strip() for p in text.split(",")]
     if len(parts) >= 2 and parts[-1].casefold() in _SUFFIXES:

@@ -46,6 +46,9 @@ def csl_item(article: dict) -> dict:
     parts = date_parts(article.get("published"))
     if parts:
         item["issued"] = {"date-parts": [parts]}
+    accessed = date_parts(article.get("accessed"))
+    if accessed:
+        item["accessed"] = {"date-parts": [accessed]}
     if article.get("language"):
         item["language"] = article["language"]
     return item

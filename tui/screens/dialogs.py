@@ -1,8 +1,10 @@
 """The dialogs: small modal screens over the screen that asked, each dismissed with an answer.
 
-``ConfirmDiscard`` asks before the annotation form's typing is thrown away, ``StylePicker``
-chooses a citation style to copy, ``EditAnnotationScreen`` puts the annotation form over
-Review. Their styles are in ``dialogs.tcss`` beside this module.
+``ConfirmDiscard`` asks before a form's typing is thrown away, ``StylePicker`` chooses a
+citation style to copy, ``EditAnnotationScreen`` puts the annotation form over Review,
+``EditArticleScreen`` is the form of an article's metadata and ``ConfirmTrash`` asks before an
+article with annotations goes to the trash. Their styles are in ``dialogs.tcss`` beside this
+module.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import annotations as store_annotations
 from store.display import display_safe
 from store.errors import MarginError, ValidationError
+from tui.keymap import bindings, display_keys
+from tui.widgets.safe_input import SafeInput
 
 PREVIEW_LENGTH = 240
 """Characters of a citation shown under its style's name."""
@@ -32,9 +36,13 @@ class ConfirmDiscard(ModalScreen[bool]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [("escape", "keep", "Keep editing"), ("left,right", "app.focus_next", "")]
 
+    def __init__(self, question: str = "Discard what you typed in this annotation?") -> None:
+        super().__init__()
+        self.question = question
+
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Discard what you typed in this annotation?")
+            yield Static(Text(self.question))
             with Horizontal(id="confirm-buttons"):
                 yield Button("Discard", id="discard", variant="warning", compact=True)
                 yield Button("Keep editing", id="keep", variant="primary", compact=True)
@@ -151,3 +159,158 @@ class EditAnnotationScreen(ModalScreen[dict | None]):
 
     def on_annotation_form_cancelled(self) -> None:
         self.dismiss(None)
+
+
+class ShowsArticle:
+    """A screen with an article in view, whose metadata ``edit-article`` edits (``MarginApp``)."""
+
+    def article_in_view(self) -> str | None:
+        """The id of the article the analyst is looking at, or None."""
+        raise NotImplementedError
+
+    def article_changed(self, article: dict) -> None:
+        """Show the article's metadata as now stored (after an edit or an undo)."""
+
+
+class ConfirmTrash(ModalScreen[bool]):
+    """Asks before an article with annotations goes to the trash, saying how many it has."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape,n", "keep", "Keep it", show=False),
+                Binding("y", "trash", "Move to the trash", show=False),
+                ("left,right", "app.focus_next", "")]
+
+    def __init__(self, title: str, annotations: int) -> None:
+        super().__init__()
+        self.article_title = title
+        self.annotations = annotations
+
+    def compose(self) -> ComposeResult:
+        noun = "annotation" if self.annotations == 1 else "annotations"
+        with Vertical():
+            yield Static(Text(f"“{display_safe(self.article_title, one_line=True)}”"))
+            yield Static(Text(f"It has {self.annotations} {noun}. Move it to the trash? "
+                              "(y yes · n no)"), id="trash-question")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Move to the trash", id="trash", variant="warning", compact=True)
+                yield Button("Keep it", id="keep", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    @on(Button.Pressed, "#trash")
+    def action_trash(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#keep")
+    def action_keep(self) -> None:
+        self.dismiss(False)
+
+
+# (field, label, placeholder) of the article form, in the order of store.metadata.EDITABLE.
+ARTICLE_FIELDS = (
+    ("title", "Title", ""),
+    ("authors", "Authors", "First Author; Second Author; {An Organisation}"),
+    ("outlet", "Outlet", ""),
+    ("url", "URL", "https://…"),
+    ("published", "Published", "YYYY-MM-DD or YYYY-MM-DDTHH:MM+03:00"),
+    ("accessed", "Accessed", "YYYY-MM-DD"),
+    ("section", "Section", ""),
+)
+
+
+class EditArticleScreen(ModalScreen[dict | None]):
+    """The form of an article's metadata; saving writes it at once (``u`` undoes it).
+
+    Every field is checked by the store's rules before anything is saved; each bad value is
+    marked with its reason and nothing is written until all are valid. Dismisses with the
+    article as stored, or None when cancelled.
+    """
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = bindings("form")
+
+    def __init__(self, article: dict) -> None:
+        super().__init__()
+        self.article = article
+        self.initial = article_form_values(article)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="article-dialog"):
+            yield Static(Text("Edit the article"), id="article-form-title")
+            with VerticalScroll(id="article-fields"):
+                for name, label, placeholder in ARTICLE_FIELDS:
+                    with Horizontal(classes="field", id=f"field-{name}"):
+                        yield Label(label, classes="field-label")
+                        yield SafeInput(self.initial[name], id=name, compact=True,
+                                        placeholder=placeholder, select_on_focus=True)
+                    yield Static("", id=f"{name}-error", classes="field-error")
+            actions = self.app.actions  # type: ignore[attr-defined]
+            yield Static(Text(f"{display_keys(actions['save'].keys)} save · "
+                              f"{display_keys(actions['cancel'].keys)} cancel · tab next field "
+                              "· an organisation in {braces}", style="dim"), id="article-keys")
+
+    def on_mount(self) -> None:
+        for error in self.query(".field-error").results(Static):
+            error.display = False
+        self.query_one("#title", Input).focus()
+
+    @property
+    def values(self) -> dict[str, str]:
+        """What the fields hold now."""
+        return {name: self.query_one(f"#{name}", Input).value for name, _, _ in ARTICLE_FIELDS}
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Check every field; save the changed ones if all are valid, else mark the bad ones."""
+        from store.articles import edit_article
+        from store.metadata import checked_metadata
+
+        values = self.values
+        changes = {name: value for name, value in values.items() if value != self.initial[name]}
+        problems: dict[str, str] = {}
+        for name, value in values.items():
+            try:
+                checked_metadata({name: value})
+            except ValidationError as error:
+                problems[name] = str(error)
+        self._mark(problems)
+        if problems:
+            self.query_one(f"#{next(iter(problems))}", Input).focus()
+            return
+        try:
+            saved = edit_article(self.app.db, self.article["id"], **changes)  # type: ignore[attr-defined]
+        except MarginError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        self.dismiss(saved)
+
+    def _mark(self, problems: dict[str, str]) -> None:
+        for name, _, _ in ARTICLE_FIELDS:
+            error = self.query_one(f"#{name}-error", Static)
+            error.update(Text(display_safe(problems.get(name, ""), one_line=True)))
+            error.display = name in problems
+            self.query_one(f"#field-{name}").set_class(name in problems, "-invalid")
+            self.query_one(f"#{name}", Input).set_class(name in problems, "-invalid")
+
+    def action_cancel(self) -> None:
+        """Close without saving, asking first if anything was typed."""
+        if self.values == self.initial:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDiscard("Discard your changes to this article?"), answered)
+
+
+def article_form_values(article: dict) -> dict[str, str]:
+    """An article's metadata as the form's fields show it: authors on one line, ``;`` between."""
+    values = {name: article.get(name) or "" for name, _, _ in ARTICLE_FIELDS}
+    values["authors"] = "; ".join(article.get("authors") or [])
+    return values

@@ -1,4 +1,5 @@
-"""The library: every article with its counts of claims and quotes; read, import or filter."""
+"""The library: every article with its counts of claims and quotes; read, import, filter,
+edit, archive or trash; the archive and the trash are the same list, toggled."""
 
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
+from store import annotations as store_annotations
+from store import articles as store_articles
 from store.articles import list_articles
 from store.display import display_safe
 from store.errors import MarginError
 from tui.keymap import bindings, display_keys
+from tui.screens.dialogs import ConfirmTrash, ShowsArticle
+from tui.widgets.annotation_list import undo_message
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
 from tui.widgets.title_bar import TitleBar
@@ -53,7 +58,11 @@ class Prompt(SafeInput):
         self.post_message(self.Closed(self))
 
 
-class LibraryScreen(Screen[None]):
+# What the list shows, and its name in the title bar.
+VIEWS = {"library": "Library", "archived": "Archive", "trash": "Trash"}
+
+
+class LibraryScreen(ShowsArticle, Screen[None]):
     """Lists the articles in the database; the first screen margin shows."""
 
     CSS_PATH = "library.tcss"
@@ -63,6 +72,7 @@ class LibraryScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.search = ""
+        self.view = "library"
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -109,7 +119,7 @@ class LibraryScreen(Screen[None]):
         if select is None and table.row_count:
             select = self.selected_article()
         table.clear()
-        for article in list_articles(self.app.db, search=self.search or None):
+        for article in list_articles(self.app.db, search=self.search or None, state=self.view):
             table.add_row(
                 Text(display_safe(article["title"], one_line=True), overflow="ellipsis",
                      no_wrap=True),
@@ -132,6 +142,10 @@ class LibraryScreen(Screen[None]):
         keys = self.app.actions
         if self.search:
             message = f"No article matches “{display_safe(self.search, one_line=True)}”."
+        elif self.view != "library":
+            message = (f"The {VIEWS[self.view].lower()} is empty: press "
+                       f"{display_keys(keys['show-' + ('trash' if self.view == 'trash' else 'archive')].keys)} "
+                       "for the library.")
         else:
             message = (f"No articles yet: press {display_keys(keys['import-article'].keys)} "
                        "to import a file or a URL.")
@@ -174,6 +188,86 @@ class LibraryScreen(Screen[None]):
         prompt = self.query_one("#filter", Prompt)
         prompt.display = True
         prompt.focus()
+
+    def article_in_view(self) -> str | None:
+        """The article under the cursor."""
+        return self.selected_article()
+
+    def article_changed(self, article: dict) -> None:
+        """Show the edited row at once, the cursor still on it."""
+        self.reload(select=article["id"])
+
+    def action_show_trash(self) -> None:
+        """Show the trash; pressed again, the library."""
+        self._show("library" if self.view == "trash" else "trash")
+
+    def action_show_archive(self) -> None:
+        """Show the archive; pressed again, the library."""
+        self._show("library" if self.view == "archived" else "archived")
+
+    def _show(self, view: str) -> None:
+        self.view = view
+        self.sub_title = VIEWS[view]
+        self.reload()
+
+    def action_archive_article(self) -> None:
+        """Archive the article under the cursor: out of the library, its annotations in Review."""
+        article_id = self.selected_article()
+        if article_id is None:
+            return
+        self._change(store_articles.archive_article, article_id, "Archived")
+
+    def action_delete_article(self) -> None:
+        """Move the article under the cursor to the trash, asking first if it has annotations."""
+        article_id = self.selected_article()
+        if article_id is None:
+            return
+        count = store_articles.count_live_annotations(self.app.db, article_id)
+        if not count:
+            self._change(store_articles.delete_article, article_id, "Moved to the trash")
+            return
+        title = store_articles.get_article(self.app.db, article_id)["title"]
+
+        def answered(trash: bool | None) -> None:
+            if trash:
+                self._change(store_articles.delete_article, article_id, "Moved to the trash")
+
+        self.app.push_screen(ConfirmTrash(title, count), answered)
+
+    def action_library_restore(self) -> None:
+        """In the trash or the archive, bring the article back; in the library, undo."""
+        article_id = self.selected_article()
+        if self.view == "trash" and article_id is not None:
+            self._change(store_articles.restore_article, article_id, "Restored")
+        elif self.view == "archived" and article_id is not None:
+            self._change(store_articles.unarchive_article, article_id, "Back in the library")
+        else:
+            self._undo()
+
+    def _change(self, change, article_id: str, done: str) -> None:
+        try:
+            article = change(self.app.db, article_id)
+        except MarginError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.reload()
+        message = f"{done}: “{article['title']}”."
+        if self.view == "library":  # elsewhere the same key restores the next article
+            message += f" Press {display_keys(self.app.actions['library-restore'].keys)} to undo."
+        self.notify(message, timeout=4, markup=False)
+
+    def _undo(self) -> None:
+        """Undo the latest change of any article or annotation, and show the list as it is."""
+        try:
+            result = store_annotations.undo(self.app.db)
+        except MarginError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        if result is None:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        self.reload()
+        self.notify(undo_message(result, 50), timeout=4, markup=False)
 
     @on(DataTable.RowSelected)
     def row_clicked(self) -> None:

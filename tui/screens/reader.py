@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -24,6 +24,7 @@ from store.errors import MarginError, ValidationError
 from store.spans import (Boundaries, Matches, find_first, next_word_start, previous_word_start,
                          quotation_at, snap_to_words, source_hints)
 from tui.copying import copy_citation, copy_citation_as
+from tui.screens.dialogs import ShowsArticle
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
 from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
@@ -40,7 +41,7 @@ class FindBar(SafeInput):
     """The one-line prompt of ``find``; enter searches, the clear-selection key closes it."""
 
 
-class ReaderScreen(ShowsContent, Screen[None]):
+class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
     """Reads and annotates one article.
 
     ``annotation``, if given, is one of the article's annotations (id and start at least):
@@ -83,6 +84,20 @@ class ReaderScreen(ShowsContent, Screen[None]):
         yield ArticleView(self.article["text"], id="article")
         # The find bar is mounted after the first paint (``_find_bar``).
         yield Static(id="reader-status")
+
+    def article_in_view(self) -> str | None:
+        """The article being read."""
+        return self.article_id
+
+    def article_changed(self, article: dict) -> None:
+        """Show the article's metadata as now stored in the header."""
+        self.article = {**article, "text": self.text}
+        self.query_one("#article-header", Static).update(article_header(article))
+
+    @on(events.Click, "#article-header")
+    def _header_clicked(self) -> None:
+        # The header is what edit-article edits: a click on it opens the form too.
+        self.app.action_edit_article()  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.reload_annotations()
@@ -648,6 +663,10 @@ class ReaderScreen(ShowsContent, Screen[None]):
             return
         if result is None:
             self.notify("Nothing to undo in this article", timeout=2)
+            return
+        if result["subject"] == "article":
+            self.article_changed(result["article"])
+            self.notify(undo_message(result), timeout=4)
             return
         annotation = result["annotation"]
         message = undo_message(result)

@@ -35,7 +35,7 @@ from store.display import display_safe
 from store.errors import MarginError, ValidationError
 from store.query import SYNTAX, parse_filter
 from tui.copying import copy_citation, copy_citation_as
-from tui.screens.dialogs import EditAnnotationScreen
+from tui.screens.dialogs import EditAnnotationScreen, ShowsArticle
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
 from tui.widgets.annotation_list import excerpt, undo_message
@@ -169,7 +169,7 @@ class QueryThread:
         self._executor.shutdown(wait=False)
 
 
-class ReviewScreen(ShowsContent, Screen[None]):
+class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
     """Every annotation across articles: filter, sort, open, edit, delete, restore, cite."""
 
     CSS_PATH = "review.tcss"
@@ -488,6 +488,15 @@ class ReviewScreen(ShowsContent, Screen[None]):
         """The id of the annotation under the cursor."""
         return self.table.key_at(self.table.cursor_row)
 
+    def article_in_view(self) -> str | None:
+        """The article of the annotation under the cursor."""
+        current = self.current()
+        return current["article_id"] if current else None
+
+    def article_changed(self, article: dict) -> None:
+        """Show the edited article's title in every row of it."""
+        self._reload(keep=self.current_id(), rows=max(PAGE, len(self._rows)))
+
     def current(self) -> dict | None:
         """The annotation under the cursor, as listed."""
         annotation_id = self.current_id()
@@ -582,9 +591,9 @@ class ReviewScreen(ShowsContent, Screen[None]):
         if result is None:
             self.notify("Nothing to undo", timeout=2)
             return
-        annotation = result["annotation"]
         message = undo_message(result, 50)
-        self._reload(keep=annotation["id"], rows=max(PAGE, len(self._rows)))
+        keep = result["annotation"]["id"] if result["subject"] == "annotation" else self.current_id()
+        self._reload(keep=keep, rows=max(PAGE, len(self._rows)))
         self.notify(message, timeout=4, markup=False)
 
     def action_review_copy(self) -> None:

@@ -31,6 +31,15 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
 
 def undo_message(result: dict, length: int = 40) -> str:
     """What a person is told after ``store.annotations.undo`` reversed ``result["action"]``."""
+    if result["subject"] == "article":
+        title = f"“{excerpt(result['article']['title'], length)}”"
+        return {
+            "edit": f"Undid the change to the article {title}",
+            "delete": f"Brought the article {title} back from the trash",
+            "restore": f"Moved the article {title} to the trash again",
+            "archive": f"Brought the article {title} back from the archive",
+            "unarchive": f"Archived the article {title} again",
+        }[result["action"]]
     annotation = result["annotation"]
     what = f"{annotation['kind']} “{excerpt(annotation['exact'], length)}”"
     return {
