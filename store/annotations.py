@@ -42,31 +42,75 @@ _SELECT = """
 """
 
 
-def find_span(text: str, exact: str, occurrence: int = 1) -> tuple[int, int]:
-    """Offsets of the ``occurrence``-th (1-based) appearance of ``exact`` in ``text``."""
-    if not exact:
+class SeveralMatchesError(ValidationError):
+    """Typed text appears more than once and no occurrence was chosen.
+
+    ``contexts`` holds each appearance with a few words around it, in order, for a person to
+    choose from by number.
+    """
+
+    def __init__(self, typed: str, contexts: list[str]) -> None:
+        shown = contexts[:MAX_LISTED]
+        more = len(contexts) - len(shown)
+        listing = "; ".join(f"{number} {context}" for number, context in enumerate(shown, 1))
+        if more:
+            listing += f"; and {more} more"
+        super().__init__(f"the text {_excerpt(typed)!r} appears {len(contexts)} times: {listing}",
+                         f"choose which one, 1 to {len(contexts)}", field="occurrence")
+        self.contexts = contexts
+
+
+# How many appearances of an ambiguous text are listed, and how much context each shows.
+MAX_LISTED = 10
+AROUND = 20
+
+
+def find_span(text: str, typed: str, occurrence: int | None = 1) -> tuple[int, int]:
+    """Offsets in ``text`` of the ``occurrence``-th (1-based) appearance of ``typed``.
+
+    The words are found as a person types them (``store.spans.find``: quotation marks,
+    dashes and spacing need not be the article's own, but capitals must), and the offsets are
+    those of the article's own words. With ``occurrence`` None the text must appear once:
+    several appearances raise ``SeveralMatchesError`` listing them.
+    """
+    from store.spans.find import find_all
+
+    if not typed or not typed.strip():
         raise ValidationError("the text to annotate is empty", "give the exact words to annotate",
                               field="text")
-    if occurrence < 1:
+    if occurrence is not None and occurrence < 1:
         raise ValidationError(f"occurrence {occurrence} is not a position",
                               "count occurrences from 1 for the first match, 2 for the second…",
                               field="occurrence")
-    start = -1
-    found = 0
-    while found < occurrence:
-        start = text.find(exact, start + 1)
-        if start < 0:
-            break
-        found += 1
-    if found == 0:
-        raise NotFoundError(f"the text {_excerpt(exact)!r} is not in the article",
+    spans = find_all(text, typed, ignore_case=False)
+    if not spans:
+        raise NotFoundError(f"the text {_excerpt(typed)!r} is not in the article",
                             "copy the words exactly as the article has them")
-    if start < 0:
+    if occurrence is None:
+        if len(spans) > 1:
+            raise SeveralMatchesError(typed, [_in_context(text, span) for span in spans])
+        return spans[0]
+    if occurrence > len(spans):
+        found = len(spans)
         raise NotFoundError(
-            f"the text {_excerpt(exact)!r} appears {found} time{'s' if found > 1 else ''}, "
+            f"the text {_excerpt(typed)!r} appears {found} time{'s' if found > 1 else ''}, "
             f"so there is no occurrence {occurrence}",
             f"choose an occurrence between 1 and {found}")
-    return start, start + len(exact)
+    return spans[occurrence - 1]
+
+
+def _in_context(text: str, span: tuple[int, int]) -> str:
+    """One appearance on one line with up to ``AROUND`` characters either side, quoted."""
+    start, end = span
+    before = text[max(0, start - AROUND):start]
+    after = text[end:end + AROUND]
+    # Whole words only at the edges: a cut word reads as a different one.
+    if start > AROUND and not text[start - AROUND - 1].isspace():
+        before = before.split(None, 1)[1] if len(before.split(None, 1)) > 1 else ""
+    if end + AROUND < len(text) and not text[end + AROUND].isspace():
+        after = after.rsplit(None, 1)[0] if len(after.rsplit(None, 1)) > 1 else ""
+    words = " ".join(f"{before}{text[start:end]}{after}".split())
+    return f"“{'…' if start > AROUND else ''}{words}{'…' if end + AROUND < len(text) else ''}”"
 
 
 def parse_occurrence(text: str | None) -> int:
@@ -110,8 +154,9 @@ def add_annotation(db: sqlite_utils.Database, article_id: str, *, kind: str, sta
 
 
 def add_annotation_by_text(db: sqlite_utils.Database, article_id: str, *, text: str,
-                           occurrence: int = 1, **fields: Any) -> dict:
-    """Annotate the ``occurrence``-th appearance of ``text`` in the article."""
+                           occurrence: int | None = 1, **fields: Any) -> dict:
+    """Annotate the ``occurrence``-th appearance of ``text`` in the article, found as a person
+    types it (see ``find_span``; None: the only appearance)."""
     article = get_article(db, article_id)
     start, end = find_span(article["text"], text, occurrence)
     return add_annotation(db, article["id"], start=start, end=end, **fields)

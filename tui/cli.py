@@ -261,7 +261,10 @@ def _parse_confidence(ctx: click.Context, param: click.Parameter, value: str | N
         raise click.BadParameter(error.advice or str(error)) from None
 
 
-def _parse_occurrence(ctx: click.Context, param: click.Parameter, value: str | None) -> int:
+def _parse_occurrence(ctx: click.Context, param: click.Parameter,
+                      value: str | None) -> int | None:
+    if value is None:
+        return None
     from store.annotations import parse_occurrence
 
     try:
@@ -285,8 +288,9 @@ def _parse_grade(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.argument("article")
 @click.option("--kind", type=click.Choice(["claim", "quote"]), required=True)
 @click.option("--text", required=True, help="The exact words of the article to annotate.")
-@click.option("--occurrence", callback=_parse_occurrence, default="1", show_default=True,
-              help="Which appearance of the text, when it appears more than once.")
+@click.option("--occurrence", callback=_parse_occurrence,
+              help="Which appearance of the text (1 for the first), when it appears more "
+                   "than once.")
 @click.option("--source", help="Who made the claim or said the quote.")
 @click.option("--role", help="The source's role (remembered for next time).")
 @click.option("--via", help="The channel: 'interview with Ukrinform'.")
@@ -298,11 +302,20 @@ def _parse_grade(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
 @pass_context
 def add_command(context: Context, article: str, text: str, occurrence: int, **fields: Any) -> None:
-    """Annotate the exact TEXT of ARTICLE; prints the new annotation's id."""
-    from store.annotations import add_annotation_by_text
+    """Annotate the words TEXT of ARTICLE; prints the new annotation's id.
 
-    annotation = add_annotation_by_text(context.db, article, text=text, occurrence=occurrence,
-                                        **fields)
+    TEXT is found as typed: straight or curly quotation marks, any dash, and one space or
+    several or a line break all match; the article's own words are saved. Words that appear
+    more than once need --occurrence.
+    """
+    from store.annotations import SeveralMatchesError, add_annotation_by_text
+
+    try:
+        annotation = add_annotation_by_text(context.db, article, text=text,
+                                            occurrence=occurrence, **fields)
+    except SeveralMatchesError as error:
+        raise MarginError(error.title, f"add --occurrence N to choose one "
+                                       f"(1 to {len(error.contexts)})") from None
     click.echo(annotation["id"])
 
 
