@@ -17,6 +17,7 @@ import sqlite_utils
 from store.articles import get_article
 from store.clock import now
 from store.db import writing
+from store.display import excerpt
 from store.errors import NotFoundError, ValidationError
 from store.sources import ensure_source
 from store.text import clean_characters
@@ -207,7 +208,8 @@ def _set_deleted(db: sqlite_utils.Database, annotation_id: str, deleted: bool) -
         before = _raw(db, annotation_id)
         if bool(before["deleted_at"]) == deleted:
             if deleted:
-                raise ValidationError("that annotation is already deleted", "press u on it to restore it")
+                raise ValidationError("that annotation is already deleted",
+                                      "restore it to bring it back")
             raise ValidationError("that annotation is not deleted", "only deleted annotations restore")
         stamp = now()
         changes = {"deleted_at": stamp if deleted else None, "updated_at": stamp}
@@ -243,6 +245,17 @@ def undo(db: sqlite_utils.Database, article_id: str | None = None) -> dict | Non
             db["annotations"].update(annotation_id, {k: snapshot[k] for k in COLUMNS if k != "id"})
         db.execute("UPDATE history SET undone = 1 WHERE id = ?", [history_id])
     return {"action": action, "annotation": get_annotation(db, annotation_id)}
+
+
+def describe_undo(result: dict, length: int = 40) -> str:
+    """What a person is told after ``undo`` reversed ``result["action"]``, in one line."""
+    annotation = result["annotation"]
+    what = f"{annotation['kind']} “{excerpt(annotation['exact'], length)}”"
+    return {
+        "create": f"Undid adding the {what}",
+        "delete": f"Restored the {what}",
+        "restore": f"Deleted the {what} again",
+    }.get(result["action"], f"Undid the last change to the {what}")
 
 
 def history(db: sqlite_utils.Database, annotation_id: str) -> list[dict]:

@@ -319,6 +319,148 @@ def add_command(context: Context, article: str, text: str, occurrence: int, **fi
     click.echo(annotation["id"])
 
 
+# --- editing, deleting, restoring and undoing: the store's functions, as the TUI calls them --
+
+# What ``edit`` shows of each field, in this order; a missing value shows as "(none)".
+SHOWN_FIELDS = ("kind", "source", "role", "via", "confidence", "grade", "note", "tags")
+
+
+def _shown_value(field: str, value: Any) -> str:
+    if value is None or value == []:
+        return "(none)"
+    if field == "confidence":
+        from store.confidence import describe
+
+        return describe(value)
+    if field == "tags":
+        return ", ".join(value)
+    return _one_line(str(value))
+
+
+def _what(annotation: dict) -> str:
+    """``the quote “…”``: an annotation named for a person in one line."""
+    from store.display import excerpt
+
+    return f"the {annotation['kind']} “{_one_line(excerpt(annotation['exact'], 40))}”"
+
+
+def _live_annotation(context: Context, annotation_id: str) -> dict:
+    """The annotation with that id or id prefix; a deleted one is refused, as the TUI does."""
+    from store.annotations import get_annotation
+
+    annotation = get_annotation(context.db, annotation_id)
+    if annotation["deleted_at"]:
+        raise MarginError(f"{_what(annotation)} is deleted",
+                          f"run 'margin restore {annotation['id'][:8]}' first")
+    return annotation
+
+
+def _blank_or(parse):
+    """An option callback: not given stays None, an empty value clears the field ("" →
+    ``CLEAR``), anything else is read by ``parse`` as the form reads it."""
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+        if value is None:
+            return None
+        if not value.strip():
+            return CLEAR
+        return parse(ctx, param, value)
+    return callback
+
+
+CLEAR = object()
+"""An option given as an empty value: the field is to be emptied."""
+
+
+@main.command("edit")
+@click.argument("annotation_id", metavar="ID")
+@click.option("--kind", type=click.Choice(["claim", "quote"]))
+@click.option("--source", help="Who made the claim or said the quote ('' for nobody).")
+@click.option("--role", help="The source's role (remembered for next time).")
+@click.option("--via", help="The channel: 'interview with Ukrinform'.")
+@click.option("--confidence", callback=_blank_or(_parse_confidence),
+              help="A digit 1–7 for an ICD 203 term, or a percent: 05, 60, 100, 5%.")
+@click.option("--grade", callback=_blank_or(_parse_grade), help="Admiralty code such as B2.")
+@click.option("--note")
+@click.option("--tag", "tags", multiple=True,
+              help="A tag; repeat for several. Replaces the tags ('--tag \"\"' for none).")
+@pass_context
+def edit_command(context: Context, annotation_id: str, **options: Any) -> None:
+    """Change fields of the annotation ID (or id prefix); prints what changed.
+
+    Only the options given change; an empty value ('--note ""') empties that field.
+    """
+    from store.annotations import edit_annotation
+
+    changes = {name: (None if value is CLEAR else value) for name, value in options.items()
+               if value is not None and value != ()}
+    if "tags" in changes:
+        changes["tags"] = [tag for tag in changes["tags"] if tag.strip()]
+    if not changes:
+        raise click.UsageError("nothing to change: give a field such as --note, --confidence, "
+                               "--grade, --source or --tag")
+    before = _live_annotation(context, annotation_id)
+    after = edit_annotation(context.db, before["id"], **changes)
+    changed = [field for field in SHOWN_FIELDS if before[field] != after[field]]
+    if not changed:
+        click.echo(f"{after['id'][:8]}  nothing changed: {_what(after)} already has these values")
+        return
+    click.echo(f"{after['id'][:8]}  edited {_what(after)}")
+    for field in changed:
+        click.echo(f"  {field}: {_shown_value(field, before[field])} → "
+                   f"{_shown_value(field, after[field])}")
+
+
+@main.command("delete")
+@click.argument("annotation_id", metavar="ID")
+@pass_context
+def delete_command(context: Context, annotation_id: str) -> None:
+    """Delete the annotation ID (or id prefix); it is kept, and restore or undo brings it back."""
+    from store.annotations import delete_annotation, get_annotation
+
+    annotation = get_annotation(context.db, annotation_id)
+    if annotation["deleted_at"]:
+        raise MarginError(f"{_what(annotation)} is already deleted",
+                          f"run 'margin restore {annotation['id'][:8]}' to bring it back")
+    delete_annotation(context.db, annotation["id"])
+    click.echo(f"{annotation['id'][:8]}  deleted {_what(annotation)} "
+               "(margin undo or margin restore brings it back)")
+
+
+@main.command("restore")
+@click.argument("annotation_id", metavar="ID")
+@pass_context
+def restore_command(context: Context, annotation_id: str) -> None:
+    """Bring back the deleted annotation ID (or id prefix)."""
+    from store.annotations import get_annotation, restore_annotation
+
+    annotation = get_annotation(context.db, annotation_id)
+    if not annotation["deleted_at"]:
+        raise MarginError(f"{_what(annotation)} is not deleted", "only deleted annotations restore")
+    restore_annotation(context.db, annotation["id"])
+    click.echo(f"{annotation['id'][:8]}  restored {_what(annotation)}")
+
+
+@main.command("undo")
+@click.option("--article", "article_id", help="Undo the latest change in this article only.")
+@pass_context
+def undo_command(context: Context, article_id: str | None) -> None:
+    """Undo the latest create, edit, delete or restore of an annotation, as u does in the TUI.
+
+    Each undo goes one change further back; what was undone stays in the history.
+    """
+    from store.annotations import describe_undo, undo
+
+    if article_id is not None:
+        from store.articles import get_article
+
+        article_id = get_article(context.db, article_id)["id"]
+    result = undo(context.db, article_id)
+    if result is None:
+        click.echo("Nothing to undo in this article." if article_id else "Nothing to undo.")
+        return
+    click.echo(f"{result['annotation']['id'][:8]}  {_one_line(describe_undo(result))}")
+
+
 @main.command("annotations")
 @click.option("--article", "article_id", help="Only this article's annotations.")
 @click.option("--kind", type=click.Choice(["claim", "quote"]))

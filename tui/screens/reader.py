@@ -27,7 +27,7 @@ from tui.copying import copy_citation, copy_citation_as
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
 from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
-from tui.widgets.annotation_list import AnnotationList, excerpt, undo_message
+from tui.widgets.annotation_list import AnnotationList, excerpt
 from tui.widgets.article_view import ArticleView
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
@@ -650,7 +650,7 @@ class ReaderScreen(ShowsContent, Screen[None]):
             self.notify("Nothing to undo in this article", timeout=2)
             return
         annotation = result["annotation"]
-        message = undo_message(result)
+        message = store_annotations.describe_undo(result)
         self.reload_annotations()
         if not annotation.get("deleted_at"):
             self._stop_at_id(annotation["id"], center=True)

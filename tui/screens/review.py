@@ -38,7 +38,7 @@ from tui.copying import copy_citation, copy_citation_as
 from tui.screens.dialogs import EditAnnotationScreen
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
-from tui.widgets.annotation_list import excerpt, undo_message
+from tui.widgets.annotation_list import excerpt
 from tui.widgets.annotation_table import AnnotationTable, Column
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
@@ -583,7 +583,7 @@ class ReviewScreen(ShowsContent, Screen[None]):
             self.notify("Nothing to undo", timeout=2)
             return
         annotation = result["annotation"]
-        message = undo_message(result, 50)
+        message = store_annotations.describe_undo(result, 50)
         self._reload(keep=annotation["id"], rows=max(PAGE, len(self._rows)))
         self.notify(message, timeout=4, markup=False)
 
