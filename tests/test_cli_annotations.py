@@ -4,6 +4,9 @@ undoing. Real processes on real database files, as in ``test_cli``."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import sqlite3
 from pathlib import Path
 
@@ -250,3 +253,27 @@ def test_undo_in_one_article_leaves_the_others_alone(quoted_memo, tmp_path):
         later.stdout.decode().strip()]
     assert margin("undo", "--article", memo_id, db=db).stdout.decode().strip() == (
         "Nothing to undo in this article.")
+
+
+# --- margin --help names the files ---------------------------------------------------------
+
+def test_help_names_the_config_folder_the_keymap_in_force_and_the_database(
+        tmp_path, private_user_folders):
+    config = private_user_folders["config"] / "margin"
+    db = tmp_path / "chosen.db"
+    shown = " ".join(margin("--help", db=db).stdout.decode().split())
+    assert f"config folder {config}" in shown
+    assert f"keymap margin's default keys (yours would be {config / 'keybindings.toml'})" in shown
+    assert f"database {db}" in shown
+    config.mkdir(parents=True)
+    (config / "keybindings.toml").write_text('tag-quote = "Q"\n', encoding="utf-8")
+    shown = " ".join(margin("--help", db=db).stdout.decode().split())
+    assert f"keymap {config / 'keybindings.toml'}" in shown
+    assert not db.exists()
+
+
+def test_help_names_the_database_from_the_environment(tmp_path):
+    db = tmp_path / "from-env.db"
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "--help"], capture_output=True,
+                            env={**os.environ, "MARGIN_DB": str(db)}, timeout=60)
+    assert f"database {db}" in " ".join(result.stdout.decode().split())

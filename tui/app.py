@@ -48,9 +48,11 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def __init__(self, db_path: Path, keymap: dict[str, str] | None = None,
-                 open_article: str | None = None) -> None:
+                 open_article: str | None = None, keys_path: Path | None = None) -> None:
         super().__init__()
         self.db_path = Path(db_path)
+        self.keys_path = keys_path
+        """The keybindings file given on the command line (None: the user's, if any)."""
         self.key_overrides: dict[str, str] = dict(keymap or {})
         self.open_article = open_article
         self.db = open_db(self.db_path)
@@ -198,6 +200,8 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         return True
 
 
-def run(db_path: Path, keymap: dict[str, str] | None, open_article: str | None = None) -> None:
-    """Run the TUI until the user quits (the CLI has already checked ``keymap``)."""
-    MarginApp(db_path, keymap=keymap, open_article=open_article).run()
+def run(db_path: Path, keymap: dict[str, str] | None, open_article: str | None = None,
+        keys_path: Path | None = None) -> None:
+    """Run the TUI until the user quits (the CLI has already checked ``keymap``, read from
+    ``keys_path``)."""
+    MarginApp(db_path, keymap=keymap, open_article=open_article, keys_path=keys_path).run()

@@ -8,7 +8,6 @@ stderr and exit status 2, with nothing written.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,17 +16,9 @@ from typing import Any
 import click
 
 from store.errors import MarginError
+from tui.paths import default_db_path, file_lines
 
 EXIT_USER_ERROR = 2
-
-
-def default_db_path() -> Path:
-    """``$MARGIN_DB``, else ``margin.db`` in the user data directory."""
-    if os.environ.get("MARGIN_DB"):
-        return Path(os.environ["MARGIN_DB"]).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("margin", appauthor=False)) / "margin.db"
 
 
 class Context:
@@ -68,6 +59,20 @@ class MarginGroup(click.Group):
         except click.exceptions.Abort:
             fail("interrupted: nothing more was written")
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # --help is answered before --db and --keys are read; it names the files they choose.
+        ctx.meta["margin.files"] = _paths_given(args)
+        return super().parse_args(ctx, args)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """After the commands, the files margin uses with these options."""
+        db_path, keys_path = ctx.meta.get("margin.files", (None, None))
+        formatter.write_paragraph()
+        formatter.write_heading("Files")
+        # Written out whole, not wrapped: a path broken at its hyphens cannot be copied.
+        for label, where in file_lines(db_path or default_db_path(), keys_path):
+            formatter.write(f"  {label:<15}{where}\n")
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -78,6 +83,21 @@ class MarginGroup(click.Group):
                  "and try again")
         except KeyboardInterrupt:
             fail("interrupted: nothing more was written")
+
+
+def _paths_given(args: list[str]) -> tuple[Path | None, Path | None]:
+    """The --db and --keys given before the command, if any."""
+    found: dict[str, Path] = {}
+    arguments = iter(args)
+    for argument in arguments:
+        if not argument.startswith("-"):
+            break
+        name, equals, value = argument.partition("=")
+        if name in ("--db", "--keys"):
+            value = value if equals else next(arguments, "")
+            if value:
+                found[name] = Path(value)
+    return found.get("--db"), found.get("--keys")
 
 
 def fail(message: str) -> None:
@@ -127,7 +147,7 @@ def _ready_for_tui(context: Context) -> dict[str, str]:
 def _run_tui(context: Context, keymap: dict[str, str], article_id: str | None) -> None:
     from tui.app import run
 
-    run(context.db_path, keymap, open_article=article_id)
+    run(context.db_path, keymap, open_article=article_id, keys_path=context.keys_path)
 
 
 METADATA_OPTIONS = (
