@@ -44,3 +44,10 @@ def file_lines(db_path: Path, keys_path: Path | None) -> list[tuple[str, str]]:
     """The config folder, the keymap in force and the database, as (label, where) pairs."""
     return [("config folder", str(config_dir())), ("keymap", keymap_in_force(keys_path)),
             ("database", str(db_path))]
+
+
+def place_path() -> Path:
+    """The file that remembers where the analyst left off, in the user state folder."""
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("margin", appauthor=False)) / "place.json"

@@ -53,10 +53,13 @@ class ReaderScreen(ShowsContent, Screen[None]):
     BINDINGS = bindings("reader")
     _READER_ACTIONS = frozenset(binding.action for binding in BINDINGS)
 
-    def __init__(self, article_id: str, annotation: dict | None = None) -> None:
+    def __init__(self, article_id: str, annotation: dict | None = None,
+                 at: int | None = None) -> None:
         super().__init__()
         self.article_id = article_id
         self.opened_on = annotation
+        self.opened_at = at
+        """A cursor offset to open at (where the analyst left off), if no annotation is given."""
         self.article: dict | None = None
         self.matches: Matches | None = None
         self.match_index: int | None = None
@@ -95,6 +98,9 @@ class ReaderScreen(ShowsContent, Screen[None]):
                 view.stop_at(drawn)
             else:
                 view.move_to(max(0, min(self.opened_on["start"], len(self.text))))
+            self.call_after_refresh(view.scroll_cursor_visible, center=True)
+        elif self.opened_at is not None:
+            view.move_to(max(0, min(self.opened_at, len(self.text))))
             self.call_after_refresh(view.scroll_cursor_visible, center=True)
         self._update_status()
         # The find bar is hidden until wanted: built once the article is on screen, it costs
@@ -241,6 +247,10 @@ class ReaderScreen(ShowsContent, Screen[None]):
     def watch_focused(self) -> None:
         self._update_status()
 
+    def on_screen_resume(self) -> None:
+        # Back on this article (from Review, or a dialog): it is again the one being read.
+        self._update_status()
+
     def _update_status(self) -> None:
         """Rewrite the status line (selection, matches, position) if its words changed."""
         if not self.is_mounted:
@@ -257,6 +267,9 @@ class ReaderScreen(ShowsContent, Screen[None]):
                          f"for “{excerpt(self.matches.query, 30)}”")
         length = max(1, len(self.text))
         parts.append(f"{100 * view.cursor_offset // length}%")
+        # Every move passes here: the app keeps the place in memory and writes it on exit.
+        self.app.remember_place(article=self.article_id,  # type: ignore[attr-defined]
+                                offset=view.cursor_offset)
         status = "  ·  ".join(parts)
         if status != self._status:
             # Only when it changed, and with no layout pass (the line is one fixed row):

@@ -203,8 +203,20 @@ class ReviewScreen(ShowsContent, Screen[None]):
     # --- layout
 
     def compose(self) -> ComposeResult:
+        # Sorted and filtered as the analyst left it (``tui.place``).
+        kept = self.app.place.get("review")  # type: ignore[attr-defined]
+        kept = kept if isinstance(kept, dict) else {}
+        if kept.get("order") in store_annotations.ORDERINGS:
+            self.order = kept["order"]
+            self.descending = bool(kept.get("descending", self.descending))
+        line = kept.get("filter") if isinstance(kept.get("filter"), str) else ""
+        if line:
+            try:
+                self.filters = parse_filter(line, self.app.db)
+            except ValidationError:
+                line = ""
         yield TitleBar()
-        yield FilterLine(placeholder=f"Filter: {SYNTAX}", id="filter")
+        yield FilterLine(line, placeholder=f"Filter: {SYNTAX}", id="filter")
         yield Static(id="filter-error")
         yield AnnotationTable([Column(key, self._header(label, ordering), width)
                                for key, label, width, ordering in COLUMNS],
@@ -442,6 +454,7 @@ class ReviewScreen(ShowsContent, Screen[None]):
             if filters != self.filters and not waiting:
                 self.filters = filters
                 self._reload()
+                self._remember()
         self.filter_runs += 1
 
     @on(Input.Submitted, "#filter")
@@ -465,6 +478,13 @@ class ReviewScreen(ShowsContent, Screen[None]):
         self.descending = descending
         self._relabel_columns()
         self._reload()
+        self._remember()
+
+    def _remember(self) -> None:
+        """Keep the sort and the filter line for the next time margin starts."""
+        self.app.remember_place(review={  # type: ignore[attr-defined]
+            "order": self.order, "descending": self.descending,
+            "filter": self.query_one("#filter", FilterLine).value})
 
     @on(AnnotationTable.HeaderSelected)
     def _header_clicked(self, event: AnnotationTable.HeaderSelected) -> None:
