@@ -74,8 +74,6 @@ def find_span(text: str, typed: str, occurrence: int | None = 1) -> tuple[int, i
     those of the article's own words. With ``occurrence`` None the text must appear once:
     several appearances raise ``SeveralMatchesError`` listing them.
     """
-    from store.spans.find import find_all
-
     if not typed or not typed.strip():
         raise ValidationError("the text to annotate is empty", "give the exact words to annotate",
                               field="text")
@@ -83,7 +81,7 @@ def find_span(text: str, typed: str, occurrence: int | None = 1) -> tuple[int, i
         raise ValidationError(f"occurrence {occurrence} is not a position",
                               "count occurrences from 1 for the first match, 2 for the second…",
                               field="occurrence")
-    spans = find_all(text, typed, ignore_case=False)
+    spans = appearances(text, typed)
     if not spans:
         raise NotFoundError(f"the text {_excerpt(typed)!r} is not in the article",
                             "copy the words exactly as the article has them")
@@ -98,6 +96,21 @@ def find_span(text: str, typed: str, occurrence: int | None = 1) -> tuple[int, i
             f"so there is no occurrence {occurrence}",
             f"choose an occurrence between 1 and {found}")
     return spans[occurrence - 1]
+
+
+def appearances(text: str, typed: str) -> list[tuple[int, int]]:
+    """Every appearance of ``typed`` in ``text`` as ``find_span`` counts them: found as a
+    person types (capitals must match), overlapping ones too ("aa" twice in "aaa"), as a
+    person counting them would see them."""
+    from store.spans.find import find_pattern
+
+    pattern = find_pattern(typed, ignore_case=False)
+    spans: list[tuple[int, int]] = []
+    found = pattern.search(text) if pattern is not None else None
+    while found is not None:
+        spans.append(found.span())
+        found = pattern.search(text, found.start() + 1)
+    return spans
 
 
 def _in_context(text: str, span: tuple[int, int]) -> str:
