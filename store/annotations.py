@@ -17,6 +17,7 @@ import sqlite_utils
 from store.articles import get_article, revert_article
 from store.clock import now
 from store.db import writing
+from store.display import excerpt
 from store.errors import NotFoundError, ValidationError
 from store.sources import ensure_source
 from store.text import clean_characters
@@ -42,31 +43,88 @@ _SELECT = """
 """
 
 
-def find_span(text: str, exact: str, occurrence: int = 1) -> tuple[int, int]:
-    """Offsets of the ``occurrence``-th (1-based) appearance of ``exact`` in ``text``."""
-    if not exact:
+class SeveralMatchesError(ValidationError):
+    """Typed text appears more than once and no occurrence was chosen.
+
+    ``contexts`` holds each appearance with a few words around it, in order, for a person to
+    choose from by number.
+    """
+
+    def __init__(self, typed: str, contexts: list[str]) -> None:
+        shown = contexts[:MAX_LISTED]
+        more = len(contexts) - len(shown)
+        listing = "; ".join(f"{number} {context}" for number, context in enumerate(shown, 1))
+        if more:
+            listing += f"; and {more} more"
+        super().__init__(f"the text {_excerpt(typed)!r} appears {len(contexts)} times: {listing}",
+                         f"choose which one, 1 to {len(contexts)}", field="occurrence")
+        self.contexts = contexts
+
+
+# How many appearances of an ambiguous text are listed, and how much context each shows.
+MAX_LISTED = 10
+AROUND = 20
+
+
+def find_span(text: str, typed: str, occurrence: int | None = 1) -> tuple[int, int]:
+    """Offsets in ``text`` of the ``occurrence``-th (1-based) appearance of ``typed``.
+
+    The words are found as a person types them (``store.spans.find``: quotation marks,
+    dashes and spacing need not be the article's own, but capitals must), and the offsets are
+    those of the article's own words. With ``occurrence`` None the text must appear once:
+    several appearances raise ``SeveralMatchesError`` listing them.
+    """
+    if not typed or not typed.strip():
         raise ValidationError("the text to annotate is empty", "give the exact words to annotate",
                               field="text")
-    if occurrence < 1:
+    if occurrence is not None and occurrence < 1:
         raise ValidationError(f"occurrence {occurrence} is not a position",
                               "count occurrences from 1 for the first match, 2 for the second…",
                               field="occurrence")
-    start = -1
-    found = 0
-    while found < occurrence:
-        start = text.find(exact, start + 1)
-        if start < 0:
-            break
-        found += 1
-    if found == 0:
-        raise NotFoundError(f"the text {_excerpt(exact)!r} is not in the article",
+    spans = appearances(text, typed)
+    if not spans:
+        raise NotFoundError(f"the text {_excerpt(typed)!r} is not in the article",
                             "copy the words exactly as the article has them")
-    if start < 0:
+    if occurrence is None:
+        if len(spans) > 1:
+            raise SeveralMatchesError(typed, [_in_context(text, span) for span in spans])
+        return spans[0]
+    if occurrence > len(spans):
+        found = len(spans)
         raise NotFoundError(
-            f"the text {_excerpt(exact)!r} appears {found} time{'s' if found > 1 else ''}, "
+            f"the text {_excerpt(typed)!r} appears {found} time{'s' if found > 1 else ''}, "
             f"so there is no occurrence {occurrence}",
             f"choose an occurrence between 1 and {found}")
-    return start, start + len(exact)
+    return spans[occurrence - 1]
+
+
+def appearances(text: str, typed: str) -> list[tuple[int, int]]:
+    """Every appearance of ``typed`` in ``text`` as ``find_span`` counts them: found as a
+    person types (capitals must match), overlapping ones too ("aa" twice in "aaa"), as a
+    person counting them would see them."""
+    from store.spans.find import find_pattern
+
+    pattern = find_pattern(typed, ignore_case=False)
+    spans: list[tuple[int, int]] = []
+    found = pattern.search(text) if pattern is not None else None
+    while found is not None:
+        spans.append(found.span())
+        found = pattern.search(text, found.start() + 1)
+    return spans
+
+
+def _in_context(text: str, span: tuple[int, int]) -> str:
+    """One appearance on one line with up to ``AROUND`` characters either side, quoted."""
+    start, end = span
+    before = text[max(0, start - AROUND):start]
+    after = text[end:end + AROUND]
+    # Whole words only at the edges: a cut word reads as a different one.
+    if start > AROUND and not text[start - AROUND - 1].isspace():
+        before = before.split(None, 1)[1] if len(before.split(None, 1)) > 1 else ""
+    if end + AROUND < len(text) and not text[end + AROUND].isspace():
+        after = after.rsplit(None, 1)[0] if len(after.rsplit(None, 1)) > 1 else ""
+    words = " ".join(f"{before}{text[start:end]}{after}".split())
+    return f"“{'…' if start > AROUND else ''}{words}{'…' if end + AROUND < len(text) else ''}”"
 
 
 def parse_occurrence(text: str | None) -> int:
@@ -110,8 +168,9 @@ def add_annotation(db: sqlite_utils.Database, article_id: str, *, kind: str, sta
 
 
 def add_annotation_by_text(db: sqlite_utils.Database, article_id: str, *, text: str,
-                           occurrence: int = 1, **fields: Any) -> dict:
-    """Annotate the ``occurrence``-th appearance of ``text`` in the article."""
+                           occurrence: int | None = 1, **fields: Any) -> dict:
+    """Annotate the ``occurrence``-th appearance of ``text`` in the article, found as a person
+    types it (see ``find_span``; None: the only appearance)."""
     article = get_article(db, article_id)
     start, end = find_span(article["text"], text, occurrence)
     return add_annotation(db, article["id"], start=start, end=end, **fields)
@@ -162,7 +221,8 @@ def _set_deleted(db: sqlite_utils.Database, annotation_id: str, deleted: bool) -
         before = _raw(db, annotation_id)
         if bool(before["deleted_at"]) == deleted:
             if deleted:
-                raise ValidationError("that annotation is already deleted", "press u on it to restore it")
+                raise ValidationError("that annotation is already deleted",
+                                      "restore it to bring it back")
             raise ValidationError("that annotation is not deleted", "only deleted annotations restore")
         stamp = now()
         changes = {"deleted_at": stamp if deleted else None, "updated_at": stamp}
@@ -206,6 +266,26 @@ def undo(db: sqlite_utils.Database, article_id: str | None = None) -> dict | Non
             db["annotations"].update(annotation_id, {k: snapshot[k] for k in COLUMNS if k != "id"})
     return {"subject": "annotation", "action": action,
             "annotation": get_annotation(db, annotation_id)}
+
+
+def describe_undo(result: dict, length: int = 40) -> str:
+    """What a person is told after ``undo`` reversed ``result["action"]``, in one line."""
+    if result["subject"] == "article":
+        title = f"“{excerpt(result['article']['title'], length)}”"
+        return {
+            "edit": f"Undid the change to the article {title}",
+            "delete": f"Brought the article {title} back from the trash",
+            "restore": f"Moved the article {title} to the trash again",
+            "archive": f"Brought the article {title} back from the archive",
+            "unarchive": f"Archived the article {title} again",
+        }[result["action"]]
+    annotation = result["annotation"]
+    what = f"{annotation['kind']} “{excerpt(annotation['exact'], length)}”"
+    return {
+        "create": f"Undid adding the {what}",
+        "delete": f"Restored the {what}",
+        "restore": f"Deleted the {what} again",
+    }.get(result["action"], f"Undid the last change to the {what}")
 
 
 def history(db: sqlite_utils.Database, annotation_id: str) -> list[dict]:

@@ -55,3 +55,9 @@ def json_safe(text: str) -> str:
     terminal it is printed to.
     """
     return _UNSAFE_RE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def excerpt(text: str, length: int = 90) -> str:
+    """The text on one line, cut at ``length`` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"

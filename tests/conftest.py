@@ -40,12 +40,14 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_app(db_path: Path):
-    """Build a MarginApp on the test's database: ``make_app(keymap=..., open_article=...)``."""
+    """Build a MarginApp on the test's database: ``make_app(keymap=..., open_article=...,
+    keys_path=...)``."""
     from tui.app import MarginApp
 
     def build(keymap: dict[str, str] | None = None, open_article: str | None = None,
-              path: Path | None = None) -> MarginApp:
-        return MarginApp(path or db_path, keymap=keymap, open_article=open_article)
+              path: Path | None = None, keys_path: Path | None = None) -> MarginApp:
+        return MarginApp(path or db_path, keymap=keymap, open_article=open_article,
+                         keys_path=keys_path)
 
     return build
 
@@ -145,3 +147,16 @@ def tmux():
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- The user's folders: config (keymap), state (where the analyst left off) ---------------
+
+@pytest.fixture(autouse=True)
+def private_user_folders(tmp_path: Path, monkeypatch) -> dict[str, Path]:
+    """Every test gets its own config and state folders (platformdirs reads XDG_*_HOME), so
+    the developer's own keybindings.toml or saved place never changes what a test sees, and
+    tests running side by side never share a state file. Processes a test starts inherit them."""
+    folders = {"config": tmp_path / "xdg-config", "state": tmp_path / "xdg-state"}
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folders["config"]))
+    monkeypatch.setenv("XDG_STATE_HOME", str(folders["state"]))
+    return folders

@@ -170,7 +170,8 @@ def test_add_by_exact_text_prints_the_new_id_and_stores_the_span(kursk_db):
 
 def test_add_picks_the_requested_occurrence(kursk_db):
     db, article_id = kursk_db
-    first = margin("add", article_id, "--kind", "claim", "--text", "Kursk", db=db)
+    first = margin("add", article_id, "--kind", "claim", "--text", "Kursk", "--occurrence", "1",
+                   db=db)
     second = margin("add", article_id, "--kind", "claim", "--text", "Kursk", "--occurrence", "2",
                     db=db)
     assert first.returncode == second.returncode == 0
@@ -183,8 +184,9 @@ def test_annotation_filters_narrow_the_listing(kursk_db):
     db, article_id = kursk_db
     margin("add", article_id, "--kind", "quote", "--text", SKIBITSKYI, "--source", "Vadym Skibitskyi",
            "--confidence", "90", "--tag", "Recruitment", "--via", "interview with Ukrinform", db=db)
-    margin("add", article_id, "--kind", "claim", "--text", "Kursk Oblast", "--confidence", "30",
-           "--note", "check against satellite imagery", "--tag", "geography", db=db)
+    margin("add", article_id, "--kind", "claim", "--text", "Kursk Oblast", "--occurrence", "1",
+           "--confidence", "30", "--note", "check against satellite imagery", "--tag", "geography",
+           db=db)
 
     def listed(*args):
         return [r["kind"] for r in json.loads(margin("annotations", "--json", *args, db=db).stdout)]
@@ -209,7 +211,7 @@ def test_a_lone_digit_means_the_same_term_to_add_and_to_min_confidence(kursk_db)
     """5 is "likely" everywhere: add stores its midpoint, 68; as a minimum it lets likely in."""
     db, article_id = kursk_db
     for text, confidence in (("Kursk Oblast", "5"), ("Pyongyang", "55")):
-        assert margin("add", article_id, "--kind", "claim", "--text", text,
+        assert margin("add", article_id, "--kind", "claim", "--text", text, "--occurrence", "1",
                       "--confidence", confidence, db=db).returncode == 0
 
     def listed(*args):
@@ -446,7 +448,7 @@ def test_cite_copy_with_no_clipboard_prints_the_citation_and_names_the_programs_
 
 def test_an_export_imported_into_a_fresh_database_exports_identically(quoted_db, tmp_path):
     db, article_id, _ = quoted_db
-    margin("add", article_id, "--kind", "claim", "--text", "Kursk Oblast", "--note", "check",
+    margin("add", article_id, "--kind", "claim", "--text", "Kursk Oblast", "--occurrence", "1", "--note", "check",
            "--tag", "geo", db=db)
     fresh = tmp_path / "fresh.db"
     margin("import", str(KURSK), "--outlet", "Ukrainska Pravda", "--url",
@@ -485,7 +487,7 @@ def test_importing_a_file_that_is_not_an_export_is_refused_and_changes_nothing(q
 def test_an_export_whose_note_format_was_changed_names_that_annotation_and_imports_the_rest(
         quoted_db, tmp_path):
     db, article_id, quote_id = quoted_db
-    added = margin("add", article_id, "--kind", "claim", "--text", "Kursk Oblast", "--note",
+    added = margin("add", article_id, "--kind", "claim", "--text", "Kursk Oblast", "--occurrence", "1", "--note",
                    "check", db=db)
     claim_id = added.stdout.decode().strip()
     exported = tmp_path / "out.json"

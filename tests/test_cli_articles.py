@@ -109,7 +109,8 @@ def test_an_article_without_annotations_goes_to_the_trash_and_comes_back(db, art
 
 def test_deleting_an_article_with_annotations_asks_first_saying_how_many(db, article):
     for text in ("North Korean", "Kursk Oblast"):
-        assert margin("add", article, "--kind", "claim", "--text", text, db=db).returncode == 0
+        assert margin("add", article, "--kind", "claim", "--text", text,
+                      "--occurrence", "1", db=db).returncode == 0
     before = dump(db)
     # No answer (a script's empty input) and "n" both keep the article where it is.
     for answer in (b"", b"n\n"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from rich.console import Console
 from textual.command import CommandList, CommandPalette
@@ -108,7 +109,12 @@ async def test_choosing_an_action_in_the_palette_runs_it(make_app):
                     and app.focused is not None and app.focused.id == "import")
 
 
-def test_help_snapshot(make_app, snap_compare):
+def test_help_snapshot(make_app, snap_compare, tmp_path, monkeypatch):
+    # The Files rows name the folders; the same short names on every machine keep the height
+    # of the help (and so its scrollbar) the same everywhere.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", "config")
+
     async def open_help(pilot):
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen)
@@ -116,4 +122,50 @@ def test_help_snapshot(make_app, snap_compare):
         await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
-    assert snap_compare(make_app(), run_before=open_help, terminal_size=SIZE)
+    assert snap_compare(make_app(path=Path("margin.db")), run_before=open_help,
+                        terminal_size=SIZE)
+
+
+def help_files(screen: HelpScreen) -> list[str]:
+    """The help screen's Files rows as plain lines, on a console wide enough for any path."""
+    console = Console(width=400, file=io.StringIO(), record=True, legacy_windows=False)
+    console.print(screen.query_one("#help-files").content)
+    return [" ".join(line.split()) for line in console.export_text().splitlines()]
+
+
+async def open_help(pilot) -> HelpScreen:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+    await pilot.press("question_mark")
+    await until(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted)
+    return app.screen
+
+
+async def test_help_names_the_config_folder_the_keymap_in_force_and_the_database(
+        make_app, db_path, private_user_folders):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_help(pilot)
+        config = private_user_folders["config"] / "margin"
+        assert help_files(screen) == [
+            f"config folder {config}",
+            f"keymap margin's default keys (yours would be {config / 'keybindings.toml'})",
+            f"database {db_path}",
+        ]
+
+
+async def test_help_names_the_users_keymap_file_when_there_is_one(make_app,
+                                                                  private_user_folders):
+    mine = private_user_folders["config"] / "margin" / "keybindings.toml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text('tag-quote = "Q"\n', encoding="utf-8")
+    async with make_app().run_test(size=SIZE) as pilot:
+        assert f"keymap {mine}" in help_files(await open_help(pilot))
+
+
+async def test_help_names_the_keymap_file_given_on_the_command_line(make_app, tmp_path):
+    keys = tmp_path / "my-keys.toml"
+    keys.write_text('tag-quote = "Q"\n', encoding="utf-8")
+    app = make_app(keymap={"tag-quote": "Q"}, keys_path=keys)
+    async with app.run_test(size=SIZE) as pilot:
+        assert f"keymap {keys}" in help_files(await open_help(pilot))

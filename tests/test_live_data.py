@@ -42,7 +42,7 @@ def stored_article(db_path: Path, kursk_path: Path, *annotated: str) -> dict:
 def add_from_a_shell(db_path: Path, article_id: str, text: str) -> str:
     """``margin add`` run by another process, as an analyst would in a second terminal."""
     done = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db_path), "add",
-                           article_id, "--kind", "claim", "--text", text],
+                           article_id, "--kind", "claim", "--text", text, "--occurrence", "1"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()

@@ -244,6 +244,20 @@ def test_find_ignores_case_quotation_mark_style_and_line_breaks():
     assert find_all(text, "   ") == []
 
 
+def test_find_takes_any_dash_for_any_other_with_or_without_spaces_around_it():
+    text = "not retreat — not one step; a 2014–2015 war; self-made"
+    assert [span_text(text, m) for m in find_all(text, "retreat - not")] == ["retreat — not"]
+    assert [span_text(text, m) for m in find_all(text, "2014 - 2015")] == ["2014–2015"]
+    assert [span_text(text, m) for m in find_all(text, "self—made")] == ["self-made"]
+
+
+def test_find_can_match_capitals_exactly():
+    text = "The plan. the PLAN."
+    assert [span_text(text, m) for m in find_all(text, "the plan", ignore_case=False)] == []
+    assert [span_text(text, m) for m in find_all(text, "The plan", ignore_case=False)] == [
+        "The plan"]
+
+
 def test_matches_step_forwards_and_backwards_and_wrap_around():
     text = "a x b x c x"
     matches = Matches(text, "x")

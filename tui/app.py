@@ -48,13 +48,20 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def __init__(self, db_path: Path, keymap: dict[str, str] | None = None,
-                 open_article: str | None = None) -> None:
+                 open_article: str | None = None, keys_path: Path | None = None) -> None:
         super().__init__()
         self.db_path = Path(db_path)
+        self.keys_path = keys_path
+        """The keybindings file given on the command line (None: the user's, if any)."""
         self.key_overrides: dict[str, str] = dict(keymap or {})
         self.open_article = open_article
         self.db = open_db(self.db_path)
         self._open_error: MarginError | None = None
+        self._starts_in_reader = False
+        from tui.place import load_place
+
+        self.place = load_place(self.db_path)
+        """Where the analyst left off in this database (``tui.place``), kept up to date."""
 
     def run(self, *args, **kwargs):
         """Run the app, its start-up objects frozen out of the garbage collector's sight.
@@ -79,17 +86,34 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         is built only when the user goes there (``action_library``), and no screen is built
         under the reader where nobody sees it.
         """
-        if self.open_article:
-            from store.articles import get_article
-            from tui.screens.reader import ReaderScreen
+        if self.open_article or isinstance(self.place.get("article"), str):
+            return self._first_reader() or super().get_default_screen()
+        return super().get_default_screen()
 
+    def _first_reader(self) -> Screen | None:
+        """The reader on the article asked for, else on the one last read; None if gone."""
+        from store.articles import get_article
+        from tui.screens.reader import ReaderScreen
+
+        if self.open_article:
             try:
                 article = get_article(self.db, self.open_article)
             except MarginError as error:
                 self._open_error = error
             else:
+                self._starts_in_reader = True
                 return ReaderScreen(article["id"])
-        return super().get_default_screen()
+        elif isinstance(self.place.get("article"), str):
+            # Reopen where the analyst left off; an article that is gone leaves the library.
+            try:
+                article = get_article(self.db, self.place["article"])
+            except MarginError:
+                pass
+            else:
+                offset = self.place.get("offset")
+                self._starts_in_reader = True
+                return ReaderScreen(article["id"], at=offset if isinstance(offset, int) else None)
+        return None
 
     def on_load(self) -> None:
         if self.key_overrides:
@@ -99,14 +123,21 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         if self._open_error is not None:
             self.notify(str(self._open_error), title="Cannot open the article",
                         severity="error")
-        if not (self.open_article and self._open_error is None):
+        if not self._starts_in_reader:
             self._read_styles(["screens/library.tcss"])
             self._import_sample()
             self.push_screen(LibraryScreen())
         self.call_after_refresh(self._read_styles, self.LATER_CSS_PATH)
 
     def on_unmount(self) -> None:
+        from tui.place import save_place
+
+        save_place(self.db_path, self.place)
         self.db.conn.close()
+
+    def remember_place(self, **changes: object) -> None:
+        """Note where the analyst is (``article``, ``offset``, ``review``); written on exit."""
+        self.place.update(changes)
 
     def _read_styles(self, names: list[str]) -> None:
         """Read screens' stylesheets (paths beside this module) before their screens are
@@ -232,6 +263,8 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         return True
 
 
-def run(db_path: Path, keymap: dict[str, str] | None, open_article: str | None = None) -> None:
-    """Run the TUI until the user quits (the CLI has already checked ``keymap``)."""
-    MarginApp(db_path, keymap=keymap, open_article=open_article).run()
+def run(db_path: Path, keymap: dict[str, str] | None, open_article: str | None = None,
+        keys_path: Path | None = None) -> None:
+    """Run the TUI until the user quits (the CLI has already checked ``keymap``, read from
+    ``keys_path``)."""
+    MarginApp(db_path, keymap=keymap, open_article=open_article, keys_path=keys_path).run()

@@ -8,7 +8,6 @@ stderr and exit status 2, with nothing written.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,17 +16,9 @@ from typing import Any
 import click
 
 from store.errors import MarginError
+from tui.paths import default_db_path, file_lines
 
 EXIT_USER_ERROR = 2
-
-
-def default_db_path() -> Path:
-    """``$MARGIN_DB``, else ``margin.db`` in the user data directory."""
-    if os.environ.get("MARGIN_DB"):
-        return Path(os.environ["MARGIN_DB"]).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("margin", appauthor=False)) / "margin.db"
 
 
 class Context:
@@ -68,6 +59,20 @@ class MarginGroup(click.Group):
         except click.exceptions.Abort:
             fail("interrupted: nothing more was written")
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # --help is answered before --db and --keys are read; it names the files they choose.
+        ctx.meta["margin.files"] = _paths_given(args)
+        return super().parse_args(ctx, args)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """After the commands, the files margin uses with these options."""
+        db_path, keys_path = ctx.meta.get("margin.files", (None, None))
+        formatter.write_paragraph()
+        formatter.write_heading("Files")
+        # Written out whole, not wrapped: a path broken at its hyphens cannot be copied.
+        for label, where in file_lines(db_path or default_db_path(), keys_path):
+            formatter.write(f"  {label:<15}{where}\n")
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -78,6 +83,21 @@ class MarginGroup(click.Group):
                  "and try again")
         except KeyboardInterrupt:
             fail("interrupted: nothing more was written")
+
+
+def _paths_given(args: list[str]) -> tuple[Path | None, Path | None]:
+    """The --db and --keys given before the command, if any."""
+    found: dict[str, Path] = {}
+    arguments = iter(args)
+    for argument in arguments:
+        if not argument.startswith("-"):
+            break
+        name, equals, value = argument.partition("=")
+        if name in ("--db", "--keys"):
+            value = value if equals else next(arguments, "")
+            if value:
+                found[name] = Path(value)
+    return found.get("--db"), found.get("--keys")
 
 
 def fail(message: str) -> None:
@@ -127,7 +147,7 @@ def _ready_for_tui(context: Context) -> dict[str, str]:
 def _run_tui(context: Context, keymap: dict[str, str], article_id: str | None) -> None:
     from tui.app import run
 
-    run(context.db_path, keymap, open_article=article_id)
+    run(context.db_path, keymap, open_article=article_id, keys_path=context.keys_path)
 
 
 METADATA_OPTIONS = (
@@ -397,7 +417,10 @@ def _parse_confidence(ctx: click.Context, param: click.Parameter, value: str | N
         raise click.BadParameter(error.advice or str(error)) from None
 
 
-def _parse_occurrence(ctx: click.Context, param: click.Parameter, value: str | None) -> int:
+def _parse_occurrence(ctx: click.Context, param: click.Parameter,
+                      value: str | None) -> int | None:
+    if value is None:
+        return None
     from store.annotations import parse_occurrence
 
     try:
@@ -421,8 +444,9 @@ def _parse_grade(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.argument("article")
 @click.option("--kind", type=click.Choice(["claim", "quote"]), required=True)
 @click.option("--text", required=True, help="The exact words of the article to annotate.")
-@click.option("--occurrence", callback=_parse_occurrence, default="1", show_default=True,
-              help="Which appearance of the text, when it appears more than once.")
+@click.option("--occurrence", callback=_parse_occurrence,
+              help="Which appearance of the text (1 for the first), when it appears more "
+                   "than once.")
 @click.option("--source", help="Who made the claim or said the quote.")
 @click.option("--role", help="The source's role (remembered for next time).")
 @click.option("--via", help="The channel: 'interview with Ukrinform'.")
@@ -434,12 +458,164 @@ def _parse_grade(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
 @pass_context
 def add_command(context: Context, article: str, text: str, occurrence: int, **fields: Any) -> None:
-    """Annotate the exact TEXT of ARTICLE; prints the new annotation's id."""
-    from store.annotations import add_annotation_by_text
+    """Annotate the words TEXT of ARTICLE; prints the new annotation's id.
 
-    annotation = add_annotation_by_text(context.db, article, text=text, occurrence=occurrence,
-                                        **fields)
+    TEXT is found as typed: straight or curly quotation marks, any dash, and one space or
+    several or a line break all match; the article's own words are saved. Words that appear
+    more than once need --occurrence.
+    """
+    from store.annotations import SeveralMatchesError, add_annotation_by_text
+
+    try:
+        annotation = add_annotation_by_text(context.db, article, text=text,
+                                            occurrence=occurrence, **fields)
+    except SeveralMatchesError as error:
+        raise MarginError(error.title, f"add --occurrence N to choose one "
+                                       f"(1 to {len(error.contexts)})") from None
     click.echo(annotation["id"])
+
+
+# --- editing, deleting, restoring and undoing: the store's functions, as the TUI calls them --
+
+# What ``edit`` shows of each field, in this order; a missing value shows as "(none)".
+SHOWN_FIELDS = ("kind", "source", "role", "via", "confidence", "grade", "note", "tags")
+
+
+def _shown_value(field: str, value: Any) -> str:
+    if value is None or value == []:
+        return "(none)"
+    if field == "confidence":
+        from store.confidence import describe
+
+        return describe(value)
+    if field == "tags":
+        return ", ".join(value)
+    return _one_line(str(value))
+
+
+def _what(annotation: dict) -> str:
+    """``the quote “…”``: an annotation named for a person in one line."""
+    from store.display import excerpt
+
+    return f"the {annotation['kind']} “{_one_line(excerpt(annotation['exact'], 40))}”"
+
+
+def _live_annotation(context: Context, annotation_id: str) -> dict:
+    """The annotation with that id or id prefix; a deleted one is refused, as the TUI does."""
+    from store.annotations import get_annotation
+
+    annotation = get_annotation(context.db, annotation_id)
+    if annotation["deleted_at"]:
+        raise MarginError(f"{_what(annotation)} is deleted",
+                          f"run 'margin restore {annotation['id'][:8]}' first")
+    return annotation
+
+
+def _blank_or(parse):
+    """An option callback: not given stays None, an empty value clears the field ("" →
+    ``CLEAR``), anything else is read by ``parse`` as the form reads it."""
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+        if value is None:
+            return None
+        if not value.strip():
+            return CLEAR
+        return parse(ctx, param, value)
+    return callback
+
+
+CLEAR = object()
+"""An option given as an empty value: the field is to be emptied."""
+
+
+@main.command("edit")
+@click.argument("annotation_id", metavar="ID")
+@click.option("--kind", type=click.Choice(["claim", "quote"]))
+@click.option("--source", help="Who made the claim or said the quote ('' for nobody).")
+@click.option("--role", help="The source's role (remembered for next time).")
+@click.option("--via", help="The channel: 'interview with Ukrinform'.")
+@click.option("--confidence", callback=_blank_or(_parse_confidence),
+              help="A digit 1–7 for an ICD 203 term, or a percent: 05, 60, 100, 5%.")
+@click.option("--grade", callback=_blank_or(_parse_grade), help="Admiralty code such as B2.")
+@click.option("--note")
+@click.option("--tag", "tags", multiple=True,
+              help="A tag; repeat for several. Replaces the tags ('--tag \"\"' for none).")
+@pass_context
+def edit_command(context: Context, annotation_id: str, **options: Any) -> None:
+    """Change fields of the annotation ID (or id prefix); prints what changed.
+
+    Only the options given change; an empty value ('--note ""') empties that field.
+    """
+    from store.annotations import edit_annotation
+
+    changes = {name: (None if value is CLEAR else value) for name, value in options.items()
+               if value is not None and value != ()}
+    if "tags" in changes:
+        changes["tags"] = [tag for tag in changes["tags"] if tag.strip()]
+    if not changes:
+        raise click.UsageError("nothing to change: give a field such as --note, --confidence, "
+                               "--grade, --source or --tag")
+    before = _live_annotation(context, annotation_id)
+    after = edit_annotation(context.db, before["id"], **changes)
+    changed = [field for field in SHOWN_FIELDS if before[field] != after[field]]
+    if not changed:
+        click.echo(f"{after['id'][:8]}  nothing changed: {_what(after)} already has these values")
+        return
+    click.echo(f"{after['id'][:8]}  edited {_what(after)}")
+    for field in changed:
+        click.echo(f"  {field}: {_shown_value(field, before[field])} → "
+                   f"{_shown_value(field, after[field])}")
+
+
+@main.command("delete")
+@click.argument("annotation_id", metavar="ID")
+@pass_context
+def delete_command(context: Context, annotation_id: str) -> None:
+    """Delete the annotation ID (or id prefix); it is kept, and restore or undo brings it back."""
+    from store.annotations import delete_annotation, get_annotation
+
+    annotation = get_annotation(context.db, annotation_id)
+    if annotation["deleted_at"]:
+        raise MarginError(f"{_what(annotation)} is already deleted",
+                          f"run 'margin restore {annotation['id'][:8]}' to bring it back")
+    delete_annotation(context.db, annotation["id"])
+    click.echo(f"{annotation['id'][:8]}  deleted {_what(annotation)} "
+               "(margin undo or margin restore brings it back)")
+
+
+@main.command("restore")
+@click.argument("annotation_id", metavar="ID")
+@pass_context
+def restore_command(context: Context, annotation_id: str) -> None:
+    """Bring back the deleted annotation ID (or id prefix)."""
+    from store.annotations import get_annotation, restore_annotation
+
+    annotation = get_annotation(context.db, annotation_id)
+    if not annotation["deleted_at"]:
+        raise MarginError(f"{_what(annotation)} is not deleted", "only deleted annotations restore")
+    restore_annotation(context.db, annotation["id"])
+    click.echo(f"{annotation['id'][:8]}  restored {_what(annotation)}")
+
+
+@main.command("undo")
+@click.option("--article", "article_id", help="Undo the latest change in this article only.")
+@pass_context
+def undo_command(context: Context, article_id: str | None) -> None:
+    """Undo the latest change to an annotation or an article's metadata, as u does in the TUI.
+
+    Each undo goes one change further back; what was undone stays in the history.
+    """
+    from store.annotations import describe_undo, undo
+
+    if article_id is not None:
+        from store.articles import get_article
+
+        article_id = get_article(context.db, article_id)["id"]
+    result = undo(context.db, article_id)
+    if result is None:
+        click.echo("Nothing to undo in this article." if article_id else "Nothing to undo.")
+        return
+    subject = result["annotation"] if result["subject"] == "annotation" else result["article"]
+    click.echo(f"{subject['id'][:8]}  {_one_line(describe_undo(result))}")
 
 
 @main.command("annotations")

@@ -24,6 +24,7 @@ from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys, forma
 
 from store.display import display_safe
 from store.errors import MarginError
+from tui.paths import user_keymap_path
 
 SCOPES = ("global", "library", "reader", "form", "review")
 """Where an action works, in the order help lists them. ``global`` works on every screen."""
@@ -271,13 +272,6 @@ def effective_actions(overrides: Mapping[str, str] | None = None) -> dict[str, A
 
 
 # --- The user's file -----------------------------------------------------------------------
-
-def user_keymap_path() -> Path:
-    """Where margin looks for the user's keybindings when ``--keys`` is not given."""
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("margin")) / "keybindings.toml"
-
 
 def load_user_keymap(path: Path | None) -> dict[str, str]:
     """The user's overrides as ``{id: keys}``, checked; ``{}`` when there is no file.

@@ -1,8 +1,11 @@
-"""Finding typed text in an article, with any kind of quotation mark standing for any other."""
+"""Finding typed text in an article as a person types it: any quotation mark stands for any
+other of its kind, any dash for any other, and any run of whitespace (a line break too) for any
+other."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 
 from store.spans.words import Span
@@ -10,29 +13,41 @@ from store.spans.words import Span
 
 _DOUBLE_MARKS = "[\"“”„«»]"
 _SINGLE_MARKS = "['‘’]"
-_QUOTE_CLASS = {**dict.fromkeys("\"“”„«»", _DOUBLE_MARKS),
-                **dict.fromkeys("'‘’", _SINGLE_MARKS)}
+# Hyphen-minus, hyphen, non-breaking hyphen, figure, en and em dash, horizontal bar, minus.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_DASH_CLASS = "[" + re.escape(_DASHES) + "]"
+_CLASS = {**dict.fromkeys("\"“”„«»", _DOUBLE_MARKS), **dict.fromkeys("'‘’", _SINGLE_MARKS),
+          **dict.fromkeys(_DASHES, _DASH_CLASS)}
 
 
-def find_pattern(query: str) -> re.Pattern[str] | None:
-    """A pattern that finds ``query`` ignoring case, the kind of quotation marks and how much
-    whitespace (a line break too) separates its words. None for a blank query."""
-    query = query.strip()
+def find_pattern(query: str, ignore_case: bool = True) -> re.Pattern[str] | None:
+    """A pattern that finds ``query`` whatever the kind of its quotation marks and dashes and
+    however much whitespace (a line break too) separates its words; ignoring case unless
+    ``ignore_case`` is False. None for a blank query.
+
+    Spaces typed around a dash may be missing in the text: "war - not" finds "war—not", as
+    one keyboard's hyphen with spaces is another writer's em dash without.
+    """
+    query = unicodedata.normalize("NFC", query).strip()
     if not query:
         return None
-    parts = []
+    parts: list[str] = []
     for char in query:
         if char.isspace():
-            if not parts or parts[-1] != r"\s+":
-                parts.append(r"\s+")
+            if not parts or parts[-1] not in (r"\s+", r"\s*"):
+                parts.append(r"\s*" if parts and parts[-1] == _DASH_CLASS else r"\s+")
+        elif char in _DASHES:
+            if parts and parts[-1] == r"\s+":
+                parts[-1] = r"\s*"
+            parts.append(_DASH_CLASS)
         else:
-            parts.append(_QUOTE_CLASS.get(char, re.escape(char)))
-    return re.compile("".join(parts), re.IGNORECASE)
+            parts.append(_CLASS.get(char, re.escape(char)))
+    return re.compile("".join(parts), re.IGNORECASE if ignore_case else 0)
 
 
-def find_all(text: str, query: str) -> list[Span]:
+def find_all(text: str, query: str, ignore_case: bool = True) -> list[Span]:
     """Every match of ``query`` in the text, in order (see ``find_pattern``)."""
-    pattern = find_pattern(query)
+    pattern = find_pattern(query, ignore_case)
     if pattern is None:
         return []
     return [(m.start(), m.end()) for m in pattern.finditer(text)]

@@ -68,7 +68,7 @@ def template(tmp_path_factory) -> tuple[Path, str]:
     result = margin("import", str(KURSK), db=path)
     assert result.returncode == 0, result.stderr
     article_id = result.stdout.decode().split()[0]
-    added = margin("add", article_id, "--kind", "quote", "--text", "Kursk", db=path)
+    added = margin("add", article_id, "--kind", "quote", "--text", "Kursk", "--occurrence", "1", db=path)
     assert added.returncode == 0, added.stderr
     return path, article_id
 
@@ -216,13 +216,13 @@ def database_kinds(tmp: Path, db: Path, article: str, server: str) -> dict[str, 
 
     def read_only_file() -> Case:
         subprocess.run(["chattr", "+i", str(db)], check=True)
-        case = Case(["add", article, "--kind", "claim", "--text", "Russia"], ("read-only",))
+        case = Case(["add", article, "--kind", "claim", "--text", "Russia", "--occurrence", "1"], ("read-only",))
         case.cleanup.append(lambda: subprocess.run(["chattr", "-i", str(db)], check=True))
         return case
 
     def read_only_folder() -> Case:
         folder = tmp / "read-only"
-        case = Case(["add", article, "--kind", "claim", "--text", "Russia"],
+        case = Case(["add", article, "--kind", "claim", "--text", "Russia", "--occurrence", "1"],
                     ("margin.db",), db=folder / "margin.db")
         mount_tmpfs(folder, "8m", case)
         shutil.copy(db, folder / "margin.db")

@@ -46,7 +46,7 @@ def test_the_reader_the_command_line_and_two_scripts_write_at_once_and_lose_noth
         threading.Thread(target=lambda: plain.extend(
             run_mixed_writers(path, article_id, PLAIN_ADDS))),
         threading.Thread(target=lambda: command_line.extend(
-            margin("add", article_id, "--kind", "quote", "--text", WORDS[n % len(WORDS)],
+            margin("add", article_id, "--kind", "quote", "--text", WORDS[n % len(WORDS)], "--occurrence", "1",
                    "--source", f"Command line {n}", db=path)
             for n in range(COMMAND_LINE_ADDS))),
     ]
@@ -139,7 +139,7 @@ def test_a_lock_held_past_the_busy_timeout_is_one_line_and_nothing_is_written(tm
     article_id = make_database(path)
     holder = hold_write_lock(path)
     try:
-        result = margin("add", article_id, "--kind", "claim", "--text", "Kursk", db=path)
+        result = margin("add", article_id, "--kind", "claim", "--text", "Kursk", "--occurrence", "1", db=path)
     finally:
         holder.kill()
         holder.wait()

@@ -10,7 +10,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from store.display import display_safe
 from tui.keymap import SCOPE_TITLES, SCOPES, Action, actions_in, bindings, display_keys
+from tui.paths import file_lines
 
 
 def scope_table(actions: list[Action], keys_width: int, id_width: int) -> Table:
@@ -46,7 +48,21 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(SCOPE_TITLES[scope], classes="help-scope")
                     yield Static(scope_table(actions_in(scope, actions), keys_width, id_width),
                                  classes="help-table", id=f"help-{scope}")
+                yield Static("Files", classes="help-scope")
+                yield Static(self._files_table(keys_width), classes="help-table", id="help-files")
             yield Static(self._footer_text(actions), id="help-footer")
+
+    def _files_table(self, label_width: int) -> Table:
+        """Where margin's files are: the config folder, the keymap in force, the database."""
+        rows = file_lines(self.app.db_path, self.app.keys_path)
+        table = Table.grid(padding=(0, 2), expand=True)
+        table.add_column("what", style="bold", no_wrap=True,
+                         width=max(label_width, *(len(label) for label, _ in rows)))
+        # A path is folded, never cut: every character of it is needed to find the file.
+        table.add_column("where", ratio=1, overflow="fold")
+        for label, where in rows:
+            table.add_row(Text(label), Text(display_safe(where, one_line=True)))
+        return table
 
     def _footer_text(self, actions) -> Text:
         help_keys = display_keys(actions["help"].keys)

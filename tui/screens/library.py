@@ -20,7 +20,6 @@ from store.display import display_safe
 from store.errors import MarginError
 from tui.keymap import bindings, display_keys
 from tui.screens.dialogs import ConfirmTrash, ShowsArticle
-from tui.widgets.annotation_list import undo_message
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
 from tui.widgets.title_bar import TitleBar
@@ -267,7 +266,7 @@ class LibraryScreen(ShowsArticle, Screen[None]):
             self.notify("Nothing to undo", timeout=2)
             return
         self.reload()
-        self.notify(undo_message(result, 50), timeout=4, markup=False)
+        self.notify(store_annotations.describe_undo(result, 50), timeout=4, markup=False)
 
     @on(DataTable.RowSelected)
     def row_clicked(self) -> None:

@@ -28,7 +28,7 @@ from tui.screens.dialogs import ShowsArticle
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
 from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
-from tui.widgets.annotation_list import AnnotationList, excerpt, undo_message
+from tui.widgets.annotation_list import AnnotationList, excerpt
 from tui.widgets.article_view import ArticleView
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
@@ -54,10 +54,13 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
     BINDINGS = bindings("reader")
     _READER_ACTIONS = frozenset(binding.action for binding in BINDINGS)
 
-    def __init__(self, article_id: str, annotation: dict | None = None) -> None:
+    def __init__(self, article_id: str, annotation: dict | None = None,
+                 at: int | None = None) -> None:
         super().__init__()
         self.article_id = article_id
         self.opened_on = annotation
+        self.opened_at = at
+        """A cursor offset to open at (where the analyst left off), if no annotation is given."""
         self.article: dict | None = None
         self.matches: Matches | None = None
         self.match_index: int | None = None
@@ -110,6 +113,9 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
                 view.stop_at(drawn)
             else:
                 view.move_to(max(0, min(self.opened_on["start"], len(self.text))))
+            self.call_after_refresh(view.scroll_cursor_visible, center=True)
+        elif self.opened_at is not None:
+            view.move_to(max(0, min(self.opened_at, len(self.text))))
             self.call_after_refresh(view.scroll_cursor_visible, center=True)
         self._update_status()
         # The find bar is hidden until wanted: built once the article is on screen, it costs
@@ -256,6 +262,10 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
     def watch_focused(self) -> None:
         self._update_status()
 
+    def on_screen_resume(self) -> None:
+        # Back on this article (from Review, or a dialog): it is again the one being read.
+        self._update_status()
+
     def _update_status(self) -> None:
         """Rewrite the status line (selection, matches, position) if its words changed."""
         if not self.is_mounted:
@@ -272,6 +282,9 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
                          f"for “{excerpt(self.matches.query, 30)}”")
         length = max(1, len(self.text))
         parts.append(f"{100 * view.cursor_offset // length}%")
+        # Every move passes here: the app keeps the place in memory and writes it on exit.
+        self.app.remember_place(article=self.article_id,  # type: ignore[attr-defined]
+                                offset=view.cursor_offset)
         status = "  ·  ".join(parts)
         if status != self._status:
             # Only when it changed, and with no layout pass (the line is one fixed row):
@@ -666,10 +679,10 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
             return
         if result["subject"] == "article":
             self.article_changed(result["article"])
-            self.notify(undo_message(result), timeout=4)
+            self.notify(store_annotations.describe_undo(result), timeout=4)
             return
         annotation = result["annotation"]
-        message = undo_message(result)
+        message = store_annotations.describe_undo(result)
         self.reload_annotations()
         if not annotation.get("deleted_at"):
             self._stop_at_id(annotation["id"], center=True)

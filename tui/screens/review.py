@@ -38,7 +38,7 @@ from tui.copying import copy_citation, copy_citation_as
 from tui.screens.dialogs import EditAnnotationScreen, ShowsArticle
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
-from tui.widgets.annotation_list import excerpt, undo_message
+from tui.widgets.annotation_list import excerpt
 from tui.widgets.annotation_table import AnnotationTable, Column
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
@@ -203,8 +203,20 @@ class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
     # --- layout
 
     def compose(self) -> ComposeResult:
+        # Sorted and filtered as the analyst left it (``tui.place``).
+        kept = self.app.place.get("review")  # type: ignore[attr-defined]
+        kept = kept if isinstance(kept, dict) else {}
+        if kept.get("order") in store_annotations.ORDERINGS:
+            self.order = kept["order"]
+            self.descending = bool(kept.get("descending", self.descending))
+        line = kept.get("filter") if isinstance(kept.get("filter"), str) else ""
+        if line:
+            try:
+                self.filters = parse_filter(line, self.app.db)
+            except ValidationError:
+                line = ""
         yield TitleBar()
-        yield FilterLine(placeholder=f"Filter: {SYNTAX}", id="filter")
+        yield FilterLine(line, placeholder=f"Filter: {SYNTAX}", id="filter")
         yield Static(id="filter-error")
         yield AnnotationTable([Column(key, self._header(label, ordering), width)
                                for key, label, width, ordering in COLUMNS],
@@ -442,6 +454,7 @@ class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
             if filters != self.filters and not waiting:
                 self.filters = filters
                 self._reload()
+                self._remember()
         self.filter_runs += 1
 
     @on(Input.Submitted, "#filter")
@@ -465,6 +478,13 @@ class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
         self.descending = descending
         self._relabel_columns()
         self._reload()
+        self._remember()
+
+    def _remember(self) -> None:
+        """Keep the sort and the filter line for the next time margin starts."""
+        self.app.remember_place(review={  # type: ignore[attr-defined]
+            "order": self.order, "descending": self.descending,
+            "filter": self.query_one("#filter", FilterLine).value})
 
     @on(AnnotationTable.HeaderSelected)
     def _header_clicked(self, event: AnnotationTable.HeaderSelected) -> None:
@@ -591,7 +611,7 @@ class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
         if result is None:
             self.notify("Nothing to undo", timeout=2)
             return
-        message = undo_message(result, 50)
+        message = store_annotations.describe_undo(result, 50)
         keep = result["annotation"]["id"] if result["subject"] == "annotation" else self.current_id()
         self._reload(keep=keep, rows=max(PAGE, len(self._rows)))
         self.notify(message, timeout=4, markup=False)

@@ -17,36 +17,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store.display import display_safe
+from store.display import display_safe, excerpt
 
 EXCERPT_LENGTH = 90
 ROWS = 3  # per annotation: the heading, the words, a gap
-
-
-def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
-    """The text on one line, cut at ``length`` characters with an ellipsis."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
-
-
-def undo_message(result: dict, length: int = 40) -> str:
-    """What a person is told after ``store.annotations.undo`` reversed ``result["action"]``."""
-    if result["subject"] == "article":
-        title = f"“{excerpt(result['article']['title'], length)}”"
-        return {
-            "edit": f"Undid the change to the article {title}",
-            "delete": f"Brought the article {title} back from the trash",
-            "restore": f"Moved the article {title} to the trash again",
-            "archive": f"Brought the article {title} back from the archive",
-            "unarchive": f"Archived the article {title} again",
-        }[result["action"]]
-    annotation = result["annotation"]
-    what = f"{annotation['kind']} “{excerpt(annotation['exact'], length)}”"
-    return {
-        "create": f"Undid adding the {what}",
-        "delete": f"Restored the {what}",
-        "restore": f"Deleted the {what} again",
-    }.get(result["action"], f"Undid the last change to the {what}")
 
 
 def annotation_heading(annotation: dict, describe=None, kind_style: Style | str = "bold") -> Text:
