@@ -233,6 +233,7 @@ class _progress:
 def articles_command(context: Context, as_json: bool) -> None:
     """List the articles in the database."""
     from store.articles import list_articles
+    from store.nocase import as_read
 
     rows = list_articles(context.db)
     if as_json:
@@ -243,7 +244,7 @@ def articles_command(context: Context, as_json: bool) -> None:
         return
     click.echo(f"{'ID':<8}  {'PUBLISHED':<10}  {'CLAIMS':>6}  {'QUOTES':>6}  TITLE")
     for row in rows:
-        outlet = f" ({_one_line(row['outlet'])})" if row["outlet"] else ""
+        outlet = f" ({_one_line(as_read(row['outlet']))})" if row["outlet"] else ""
         click.echo(f"{row['id']:<8}  {(row['published'] or '')[:10]:<10}  {row['claims']:>6}  "
                    f"{row['quotes']:>6}  {_one_line(row['title'])}{outlet}")
 

@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 from store.articles import list_articles
 from store.display import display_safe
 from store.errors import MarginError
+from store.nocase import as_read
 from tui.keymap import bindings, display_keys
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
@@ -113,7 +114,7 @@ class LibraryScreen(Screen[None]):
             table.add_row(
                 Text(display_safe(article["title"], one_line=True), overflow="ellipsis",
                      no_wrap=True),
-                Text(display_safe(article["outlet"] or "", one_line=True), overflow="ellipsis",
+                Text(display_safe(as_read(article["outlet"]), one_line=True), overflow="ellipsis",
                      no_wrap=True),
                 Text((article["published"] or "")[:10]),
                 Text(str(article["claims"]), justify="right"),
