@@ -17,6 +17,7 @@ from store.clock import now, today
 from store.db import writing
 from store.errors import NotFoundError, ValidationError
 from store.metadata import checked_metadata
+from store.nocase import as_read
 
 ARTICLE_FIELDS = ("title", "authors", "outlet", "url", "published", "section", "language",
                   "source", "format")
@@ -140,8 +141,11 @@ def list_articles(db: sqlite_utils.Database, *, search: str | None = None,
     params: list[Any] = []
     where = f"WHERE {STATES[state]}"
     if search:
-        where += (" AND instr(lower(a.title || ' ' || coalesce(a.outlet, '') || ' ' || a.authors),"
-                  " lower(?)) > 0")
+        # The outlet is searched as a person reads it, without nocase markup, by the same
+        # Python function that shows it.
+        db.conn.create_function("margin_as_read", 1, as_read, deterministic=True)
+        where += (" AND instr(lower(a.title || ' ' || margin_as_read(a.outlet) || ' '"
+                  " || a.authors), lower(?)) > 0")
         params.append(search)
     cursor = db.execute(sql.format(where=where), params)
     columns = [c[0] for c in cursor.description]

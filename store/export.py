@@ -52,6 +52,7 @@ import sqlite_utils
 from store.articles import get_article
 from store.confidence import describe, describe_grade, term
 from store.errors import ValidationError
+from store.nocase import as_read
 
 FORMATS = ("w3c", "jsonl", "csv", "markdown", "csl-json")
 
@@ -283,7 +284,7 @@ def _write_csv(db: sqlite_utils.Database, out: TextIO, article_id: str | None,
         confidence = row["confidence"]
         cells = {**row, "confidence": "" if confidence is None else confidence,
                  "confidence_term": term(confidence) if confidence is not None else "",
-                 "tags": "; ".join(row["tags"])}
+                 "tags": "; ".join(row["tags"]), "article_outlet": as_read(row["article_outlet"])}
         writer.writerow([_spreadsheet_safe(cells[column]) for column in CSV_COLUMNS])
         written += 1
     return written

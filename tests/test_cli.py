@@ -82,6 +82,17 @@ def test_the_article_list_shows_title_outlet_and_counts(kursk_db):
     assert line.split()[1:4] == ["2025-09-07", "0", "1"]
 
 
+def test_the_article_list_shows_an_outlet_protected_with_nocase_markup_as_read(db):
+    outlet = '<span class="nocase">iStories</span> Media'
+    result = margin("import", str(KURSK), "--outlet", outlet, db=db)
+    assert result.returncode == 0, result.stderr
+    table = margin("articles", db=db).stdout.decode()
+    assert f"{KURSK_TITLE} (iStories Media)" in table
+    assert "nocase" not in table
+    # The JSON listing is data: it gives the outlet as stored, markup and all.
+    assert json.loads(margin("articles", "--json", db=db).stdout)[0]["outlet"] == outlet
+
+
 def test_importing_the_same_article_twice_keeps_one(kursk_db):
     db, article_id = kursk_db
     again = margin("import", str(KURSK), db=db)

@@ -292,6 +292,20 @@ def test_every_csv_row_carries_its_articles_title_outlet_url_and_published_date(
             memo["article_published"]) == ("Field memo #4 *draft*", "", "", "")
 
 
+# An outlet an analyst protected from capitalisation by hand, as Zotero users do.
+PROTECTED_OUTLET = '<span class="nocase">iStories</span> Media'
+
+
+def test_a_csv_cell_shows_a_protected_outlet_as_read_and_csl_json_keeps_its_markup(db):
+    article, _ = add_article(db, kursk_draft(outlet=PROTECTED_OUTLET))
+    add_annotation_by_text(db, article["id"], kind="quote", text=QUOTE)
+    [row] = csv_rows(db)
+    assert row["article_outlet"] == "iStories Media"
+    # The CSL item is read by a citation processor, which needs the markup to keep the case.
+    [item] = json.loads(exported(db, "csl-json"))
+    assert item["container-title"] == PROTECTED_OUTLET
+
+
 def test_csv_leaves_empty_cells_for_what_an_annotation_lacks(db, annotated):
     bare = next(r for r in csv_rows(db) if r["id"] == annotated["bare claim"])
     assert [bare[c] for c in ("source", "role", "via", "confidence", "confidence_term", "grade",

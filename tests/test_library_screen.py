@@ -100,6 +100,17 @@ async def test_titles_and_outlets_show_exactly_as_typed_never_as_markup(
         assert "[link=http://a]Outlet[/link]"[:20] in text
 
 
+async def test_an_outlet_protected_with_nocase_markup_is_listed_as_read(
+        make_app, db_path, screen_text):
+    store_articles(db_path, Draft(text="Body.", title="Leak", source="t", format="txt",
+                                  outlet='<span class="nocase">iStories</span> Media'))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await library_shown(pilot)
+        await until(pilot, lambda: "iStories Media" in screen_text(app))
+        assert "nocase" not in screen_text(app)
+
+
 async def test_o_imports_a_real_article_in_a_worker_and_selects_it(make_app, kursk_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -129,6 +129,21 @@ async def test_the_reader_shows_the_header_the_article_and_an_empty_side_pane(li
         assert view.soft_wrap and view.read_only and view.has_focus
 
 
+async def test_the_header_shows_an_outlet_protected_with_nocase_markup_as_read(tmp_path):
+    path = tmp_path / "margin.db"
+    db = open_db(path)
+    article, _ = add_article(db, Draft(text="Body of the leak.", title="Leak", authors=["Ann"],
+                                       outlet='<span class="nocase">iStories</span> Media',
+                                       format="txt", source="test"))
+    db.conn.close()
+    app = MarginApp(path, open_article=article["id"])
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        text = shown_text(app)
+        assert "Ann · iStories Media" in text
+        assert "nocase" not in text
+
+
 async def test_markup_in_the_article_title_authors_and_sources_is_shown_as_typed(tmp_path):
     path = tmp_path / "margin.db"
     db = open_db(path)

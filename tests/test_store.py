@@ -343,6 +343,14 @@ def test_the_article_list_counts_live_claims_and_quotes(db, kursk):
     assert "text" not in listed and listed["length"] == len(KURSK_TEXT)
 
 
+def test_the_article_list_finds_a_protected_outlet_by_the_words_a_person_reads(db):
+    leak, _ = add_article(db, draft("Body of the leak.", title="Leak",
+                                    outlet='<span class="nocase">iStories</span> Media'))
+    assert [a["id"] for a in list_articles(db, search="istories media")] == [leak["id"]]
+    # The markup is not words of the outlet.
+    assert list_articles(db, search="nocase") == []
+
+
 # --- adding annotations -------------------------------------------------------------------
 
 

@@ -285,6 +285,7 @@ class _progress:
 def articles_command(context: Context, as_json: bool, state: str | None) -> None:
     """List the articles of the library (or of the archive, the trash, or all of them)."""
     from store.articles import STATES, list_articles
+    from store.nocase import as_read
 
     states = list(STATES) if state == "all" else [state or "library"]
     rows = [row for name in states for row in list_articles(context.db, state=name)]
@@ -299,7 +300,7 @@ def articles_command(context: Context, as_json: bool, state: str | None) -> None
         return
     click.echo(f"{'ID':<8}  {'PUBLISHED':<10}  {'CLAIMS':>6}  {'QUOTES':>6}  TITLE")
     for row in rows:
-        outlet = f" ({_one_line(row['outlet'])})" if row["outlet"] else ""
+        outlet = f" ({_one_line(as_read(row['outlet']))})" if row["outlet"] else ""
         where = (" [trash]" if row["deleted_at"] else " [archived]" if row["archived_at"]
                  else "")
         click.echo(f"{row['id']:<8}  {(row['published'] or '')[:10]:<10}  {row['claims']:>6}  "

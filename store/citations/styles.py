@@ -12,8 +12,9 @@ from store.citations.markdown import emphasis, md_escape, md_link
 from store.citations.names import names_apa, names_chicago_bib, names_mla, names_note
 from store.citations.punctuation import Line, Piece
 from store.citations.quotes import Quoted, nest_quotes, prepare, render_quotes
-from store.citations.titles import title_case_runs, unprotected
+from store.citations.titles import title_case_runs
 from store.errors import ValidationError
+from store.nocase import unprotected
 
 STYLES = ("analyst", "chicago-note", "chicago-bib", "apa", "mla", "markdown", "csl-json")
 DEFAULT_STYLE = "analyst"

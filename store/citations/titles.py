@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from store.citations.marks import CLOSE_INNER, CLOSE_QUOTE, OPEN_INNER, OPEN_QUOTE
+from store.nocase import NOCASE_CLOSE, NOCASE_OPEN
 
 # Words citeproc-js keeps in lower case inside a title (unless first, last, or after : ? !).
 # Its list also has phrases ("according to") and forms ("vs.", "d'") that can never match a
@@ -143,9 +144,8 @@ def title_case(text: str) -> str:
 
 # --- text protected from capitalisation ----------------------------------------------------
 
-# Zotero's and citeproc-js's markup for words whose case must stay as written.
-NOCASE_OPEN, NOCASE_CLOSE = '<span class="nocase">', "</span>"
-_NOCASE = re.compile(re.escape(NOCASE_OPEN) + "(.*?)" + re.escape(NOCASE_CLOSE), re.S)
+# The markup itself, and reading text without it, live in store.nocase.
+
 # A word that is a web address ("rt.com", "Express.co.uk"), or that has a capital after its
 # first letter ("POLYGRAPH", "iStories", "MediaZona"): the outlet's own spelling.
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}/?", re.I)
@@ -164,20 +164,6 @@ def protect_outlet(outlet: str) -> str:
     if NOCASE_OPEN in outlet or not keeps_own_capitals(outlet):
         return outlet
     return NOCASE_OPEN + outlet + NOCASE_CLOSE
-
-
-def unprotected(text: str) -> list[tuple[str, bool]]:
-    """Text split at its nocase markup into ``(text, protected)`` runs, the markup removed."""
-    runs: list[tuple[str, bool]] = []
-    at = 0
-    for match in _NOCASE.finditer(text):
-        if match.start() > at:
-            runs.append((text[at:match.start()], False))
-        runs.append((match.group(1), True))
-        at = match.end()
-    if at < len(text) or not runs:
-        runs.append((text[at:], False))
-    return runs
 
 
 def title_case_runs(runs: list[tuple[str, bool]]) -> str:

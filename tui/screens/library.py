@@ -18,6 +18,7 @@ from store import articles as store_articles
 from store.articles import list_articles
 from store.display import display_safe
 from store.errors import MarginError
+from store.nocase import as_read
 from tui.keymap import bindings, display_keys
 from tui.screens.dialogs import ConfirmTrash, ShowsArticle
 from tui.widgets.key_bar import KeyBar
@@ -122,7 +123,7 @@ class LibraryScreen(ShowsArticle, Screen[None]):
             table.add_row(
                 Text(display_safe(article["title"], one_line=True), overflow="ellipsis",
                      no_wrap=True),
-                Text(display_safe(article["outlet"] or "", one_line=True), overflow="ellipsis",
+                Text(display_safe(as_read(article["outlet"]), one_line=True), overflow="ellipsis",
                      no_wrap=True),
                 Text((article["published"] or "")[:10]),
                 Text(str(article["claims"]), justify="right"),

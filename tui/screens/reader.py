@@ -21,6 +21,7 @@ from store import confidence as confidence_terms
 from store.articles import get_article
 from store.display import display_safe
 from store.errors import MarginError, ValidationError
+from store.nocase import as_read
 from store.spans import (Boundaries, Matches, find_first, next_word_start, previous_word_start,
                          quotation_at, snap_to_words, source_hints)
 from tui.copying import copy_citation, copy_citation_as
@@ -709,7 +710,7 @@ def article_header(article: dict) -> Text:
     if article.get("authors"):
         details.append(", ".join(article["authors"]))
     if article.get("outlet"):
-        details.append(article["outlet"])
+        details.append(as_read(article["outlet"]))
     if article.get("published"):
         details.append(format_published(article["published"]))
     if details:
