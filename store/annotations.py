@@ -380,8 +380,8 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
                       source: str | None = None, search: str | None = None,
                       tags: Iterable[str] = (),
                       min_confidence: int | None = None, max_confidence: int | None = None,
-                      deleted: bool | None = False, ordered_scan: bool = False
-                      ) -> tuple[str, list[Any]]:
+                      deleted: bool | None = False, in_trash: bool | None = False,
+                      ordered_scan: bool = False) -> tuple[str, list[Any]]:
     """A WHERE clause and its parameters for the listing filters.
 
     ``search`` is free text for the full-text index (never a syntax error: see ``fts_query``);
@@ -389,6 +389,9 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
     of it, in any case (``omar``, ``Lamr`` and ``Omar Lamrani`` all find Omar Lamrani);
     ``tags`` keeps those carrying every tag given (whole tags, any case);
     ``deleted`` is False for live annotations, True for deleted ones, None for both.
+    ``in_trash`` is False for the annotations of articles not in the trash (an article in the
+    trash is gone until restored, and its annotations with it; an archived one keeps them),
+    True for those of articles in the trash, None for both.
     ``ordered_scan`` (for a page in ``created`` order) has SQLite walk the created_at index and
     test each row against the full-text matches and the source, stopping when the page is
     full, instead of fetching and sorting every match: ten to a hundred times faster for a
@@ -418,6 +421,11 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
         params.append(max_confidence)
     if deleted is not None:
         clauses.append("a.deleted_at IS NOT NULL" if deleted else "a.deleted_at IS NULL")
+    if in_trash is not None:
+        # A list built once per query: the trash holds few articles, and the test leaves the
+        # planner free to walk whichever annotations index it chose.
+        clauses.append(f"a.article_id {'' if in_trash else 'NOT '}IN "
+                       "(SELECT id FROM articles WHERE deleted_at IS NOT NULL)")
     if search or source is not None:
         query = match_query(search, source)
         if query is None and source is not None:

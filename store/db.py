@@ -24,7 +24,7 @@ MIGRATIONS = Migrations("margin")
 
 # Every migration sets PRAGMA user_version to its position, so a newer schema can be recognised
 # before any migration (or even the migrations table) is written.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @MIGRATIONS(name="0001_initial")
@@ -220,6 +220,22 @@ def _article_metadata(db: sqlite_utils.Database) -> None:
         ALTER TABLE history_new RENAME TO history;
         CREATE INDEX history_by_article ON history(article_id, id);
         PRAGMA user_version = 3;
+        """
+    )
+
+
+@MIGRATIONS(name="0004_articles_in_trash")
+def _articles_in_trash(db: sqlite_utils.Database) -> None:
+    """An index of the articles in the trash, whose annotations every listing leaves out.
+
+    Without it each listing would read every article to its ``deleted_at``, which lies after
+    the text, through all of the text's pages (a millisecond per query for 500 articles).
+    """
+    _run_script(
+        db,
+        """
+        CREATE INDEX articles_in_trash ON articles(id) WHERE deleted_at IS NOT NULL;
+        PRAGMA user_version = 4;
         """
     )
 

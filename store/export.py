@@ -49,6 +49,7 @@ from typing import Any, Iterator, TextIO
 
 import sqlite_utils
 
+from store.annotations import annotation_filter
 from store.articles import get_article
 from store.confidence import describe, describe_grade, term
 from store.errors import ValidationError
@@ -133,13 +134,11 @@ def export(db: sqlite_utils.Database, fmt: str, *, article_id: str | None = None
 
 
 def _where(article_id: str | None, include_deleted: bool) -> tuple[str, list[Any]]:
-    clauses, params = [], []
-    if not include_deleted:
-        clauses.append("a.deleted_at IS NULL")
-    if article_id is not None:
-        clauses.append("a.article_id = ?")
-        params.append(article_id)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+    """The annotations an export holds: those the listings show (``annotation_filter``), the
+    deleted ones too if asked for; never those of an article in the trash."""
+    where, params = annotation_filter(article_id=article_id,
+                                      deleted=None if include_deleted else False)
+    return " " + where, params
 
 
 def _annotation_rows(db: sqlite_utils.Database, article_id: str | None, include_deleted: bool,
@@ -178,11 +177,13 @@ def _write_jsonl(db: sqlite_utils.Database, out: TextIO, article_id: str | None,
 
 
 def _article_hashes(db: sqlite_utils.Database, article_id: str | None) -> list[tuple[str, str]]:
-    """(id, text_sha256) of the article asked for, or of every article, by id."""
+    """(id, text_sha256) of the article asked for, or of every article, by id; none in the
+    trash, whose annotations are not exported (see ``_where``)."""
     if article_id is not None:
-        return db.execute("SELECT id, text_sha256 FROM articles WHERE id = ?",
-                          [article_id]).fetchall()
-    return db.execute("SELECT id, text_sha256 FROM articles ORDER BY id").fetchall()
+        return db.execute("SELECT id, text_sha256 FROM articles WHERE id = ? AND "
+                          "deleted_at IS NULL", [article_id]).fetchall()
+    return db.execute("SELECT id, text_sha256 FROM articles WHERE deleted_at IS NULL "
+                      "ORDER BY id").fetchall()
 
 
 # --- W3C Web Annotation ---------------------------------------------------------------------
@@ -400,7 +401,7 @@ def _articles_in_scope(db: sqlite_utils.Database, article_id: str | None,
         return
     live = "" if include_deleted else " AND n.deleted_at IS NULL"
     ids = [row[0] for row in db.execute(
-        "SELECT a.id FROM articles a WHERE EXISTS (SELECT 1 FROM annotations n "
-        f"WHERE n.article_id = a.id{live}) ORDER BY a.id")]
+        "SELECT a.id FROM articles a WHERE a.deleted_at IS NULL AND EXISTS "
+        f"(SELECT 1 FROM annotations n WHERE n.article_id = a.id{live}) ORDER BY a.id")]
     for found in ids:
         yield get_article(db, found)

@@ -12,7 +12,13 @@ from types import SimpleNamespace
 import pytest
 import sqlite_utils
 
-from store.annotations import add_annotation_by_text, delete_annotation, undo
+from store.annotations import (
+    add_annotation_by_text,
+    count_annotations,
+    delete_annotation,
+    list_annotations,
+    undo,
+)
 from store.articles import (
     add_article,
     archive_article,
@@ -203,6 +209,34 @@ def test_trashing_an_article_already_in_the_trash_is_refused(db, article):
         delete_article(db, article["id"])
 
 
+def test_an_article_in_the_trash_takes_its_annotations_out_of_every_listing_until_restored(
+        db, article):
+    other = add_article(db, draft(text="The bridge held.", title="Other"))[0]
+    kept = add_annotation_by_text(db, other["id"], kind="claim", text="bridge held")
+    trashed = add_annotation_by_text(db, article["id"], kind="claim", text="Kursk Oblast")
+    removed = add_annotation_by_text(db, article["id"], kind="quote", text="They guard the border")
+    delete_annotation(db, removed["id"])
+    delete_article(db, article["id"])
+    assert ids(list_annotations(db)) == [kept["id"]]
+    assert count_annotations(db) == 1
+    assert list_annotations(db, article_id=article["id"]) == []
+    assert list_annotations(db, search="Kursk") == []
+    # Deleted annotations of a trashed article are gone with it too; of a live one, listed.
+    assert list_annotations(db, deleted=True) == []
+    assert count_annotations(db, deleted=None) == 1
+    restore_article(db, article["id"])
+    assert set(ids(list_annotations(db))) == {kept["id"], trashed["id"]}
+    assert ids(list_annotations(db, deleted=True)) == [removed["id"]]
+    assert count_annotations(db) == 2
+
+
+def test_an_archived_articles_annotations_stay_listed(db, article):
+    annotation = add_annotation_by_text(db, article["id"], kind="claim", text="Kursk Oblast")
+    archive_article(db, article["id"])
+    assert ids(list_annotations(db)) == [annotation["id"]]
+    assert count_annotations(db) == 1
+
+
 # --- an older database ------------------------------------------------------------------------
 
 def test_a_version_2_database_upgrades_keeping_its_history_and_dating_access_by_import(tmp_path):
@@ -227,7 +261,7 @@ def test_a_version_2_database_upgrades_keeping_its_history_and_dating_access_by_
     old.close()
 
     db = open_db(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     local_day = datetime.fromisoformat(imported_at).astimezone().date().isoformat()
     assert get_article(db, "a1b2c3d4")["accessed"] == local_day
     assert ids(list_articles(db)) == ["a1b2c3d4"]

@@ -128,6 +128,24 @@ def test_deleting_an_article_with_annotations_asks_first_saying_how_many(db, art
     assert listed(db, "--trash") == [article]
 
 
+def test_margin_annotations_leaves_out_an_article_in_the_trash_and_shows_it_restored(db, article):
+    assert margin("add", article, "--kind", "claim", "--text", "Kursk Oblast",
+                  "--occurrence", "1", db=db).returncode == 0
+
+    def listed_annotations() -> list[str]:
+        return [row["exact"] for row in
+                json.loads(margin("annotations", "--json", db=db).stdout)]
+
+    assert listed_annotations() == ["Kursk Oblast"]
+    assert margin("delete-article", article, "--yes", db=db).returncode == 0
+    assert listed_annotations() == []
+    assert margin("annotations", db=db).stdout.decode().strip() == "No annotations match."
+    assert margin("restore-article", article, db=db).returncode == 0
+    assert listed_annotations() == ["Kursk Oblast"]
+    assert margin("archive-article", article, db=db).returncode == 0
+    assert listed_annotations() == ["Kursk Oblast"]
+
+
 def test_restoring_an_article_not_in_the_trash_is_refused(db, article):
     before = dump(db)
     assert_refused(margin("restore-article", article, db=db), "not in the trash")

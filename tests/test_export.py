@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from store.annotations import add_annotation_by_text, delete_annotation, get_annotation
-from store.articles import add_article
+from store.articles import add_article, archive_article, delete_article, restore_article
 from store.db import open_db
 from store.errors import NotFoundError, ValidationError
 from store.export import CSV_COLUMNS, FORMATS, export, markdown_escape
@@ -182,6 +182,22 @@ def test_deleted_annotations_are_left_out_unless_asked_for(db, annotated):
                     for line in exported(db, "jsonl", include_deleted=True).splitlines()]
     deleted = next(r for r in with_deleted if r["id"] == annotated["deleted"])
     assert deleted["deleted_at"] is not None
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_article_in_the_trash_takes_its_annotations_out_of_every_export(db, annotated, fmt):
+    delete_article(db, annotated["memo"])
+    gone = exported(db, fmt)
+    assert annotated["formula note"] not in gone and "Field memo" not in gone
+    assert "HYPERLINK" not in exported(db, fmt, include_deleted=True)
+    restore_article(db, annotated["memo"])
+    assert "HYPERLINK" in exported(db, "jsonl") and "HYPERLINK" in exported(db, "csv")
+
+
+def test_an_archived_articles_annotations_are_still_exported(db, annotated):
+    archive_article(db, annotated["memo"])
+    for fmt in ("w3c", "jsonl", "csv"):
+        assert annotated["formula note"] in exported(db, fmt)
 
 
 @pytest.mark.parametrize("fmt", ["w3c", "jsonl", "csv"])

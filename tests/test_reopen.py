@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from store import annotations as store_annotations
-from store.articles import add_article
+from store.articles import add_article, delete_article
 from store.db import open_db
 from store.ingest import read_source
 from tui.screens.library import LibraryScreen
@@ -86,6 +86,21 @@ async def test_an_article_that_is_gone_opens_the_library(make_app, two_articles,
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert not [n for n in app._notifications if n.severity == "error"]
+
+
+async def test_an_article_in_the_trash_is_not_reopened_the_library_opens(make_app, two_articles,
+                                                                          db_path):
+    kursk, memo = two_articles
+    await read_and_move(make_app, kursk, 2)
+    db = open_db(db_path)
+    delete_article(db, kursk)
+    db.conn.close()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        # The trashed article stays in the trash: the library lists only the memo.
+        assert [row.value for row in app.screen.table.rows] == [memo]
         assert not [n for n in app._notifications if n.severity == "error"]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from store import annotations as store_annotations
-from store.articles import add_article
+from store.articles import add_article, archive_article, delete_article, restore_article
 from store.bulk import add_annotations_bulk
 from store.db import open_db
 from store.ingest import read_source
@@ -275,6 +275,29 @@ async def test_d_deletes_and_u_restores_it_from_the_deleted_listing(library):
                                                 ids["fortifications"])["deleted_at"] is None
         screen = await type_filter(pilot, "")
         assert "fortifications" in excerpts(screen)
+
+
+async def test_annotations_of_an_article_in_the_trash_leave_review_archived_ones_stay(library,
+                                                                                     tmp_path):
+    path, kursk, _ = library
+    db = open_db(path)
+    memo_file = tmp_path / "memo.txt"
+    memo_file.write_text("Memo\n\nThe convoy left at dawn.\n", encoding="utf-8")
+    memo, _ = add_article(db, read_source(str(memo_file)))
+    store_annotations.add_annotation_by_text(db, memo["id"], kind="claim", text="convoy left")
+    delete_article(db, kursk["id"])
+    db.conn.close()
+    async with MarginApp(path).run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await until(pilot, lambda: "1 annotation" in status(screen))
+        assert excerpts(screen) == ["convoy left"]
+        screen = await type_filter(pilot, "deleted:all")
+        assert excerpts(screen) == ["convoy left"]
+        # Archived, the article keeps its annotations in Review.
+        restore_article(pilot.app.db, kursk["id"])
+        archive_article(pilot.app.db, kursk["id"])
+        screen = await type_filter(pilot, "")
+        assert len(excerpts(screen)) == len(ANNOTATIONS) + 1
 
 
 async def test_u_on_a_live_annotation_undoes_the_last_change(library):

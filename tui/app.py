@@ -104,12 +104,15 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
                 self._starts_in_reader = True
                 return ReaderScreen(article["id"])
         elif isinstance(self.place.get("article"), str):
-            # Reopen where the analyst left off; an article that is gone leaves the library.
+            # Reopen where the analyst left off. An article that is gone, or in the trash
+            # (gone until restored), leaves the library.
             try:
                 article = get_article(self.db, self.place["article"])
             except MarginError:
                 pass
             else:
+                if article["deleted_at"]:
+                    return None
                 offset = self.place.get("offset")
                 self._starts_in_reader = True
                 return ReaderScreen(article["id"], at=offset if isinstance(offset, int) else None)
