@@ -277,3 +277,22 @@ def test_help_names_the_database_from_the_environment(tmp_path):
     result = subprocess.run([sys.executable, "-m", "tui.cli", "--help"], capture_output=True,
                             env={**os.environ, "MARGIN_DB": str(db)}, timeout=60)
     assert f"database {db}" in " ".join(result.stdout.decode().split())
+
+
+# --- the list of annotations ----------------------------------------------------------------
+
+def test_the_annotation_list_marks_a_cut_excerpt_with_an_ellipsis_inside_its_quotation_marks(
+        tmp_path):
+    # The first 60 characters of these words end in a space: cut there, the excerpt read
+    # “… Russia ” as if the quotation ended at that word.
+    words = ("There are all the signs that by the end of the year, Russia will fully meet "
+             "its recruitment plan.")
+    assert words[59] == " "
+    source = tmp_path / "signs.txt"
+    source.write_text(f"Signs\n\nHe said: {words}\n", encoding="utf-8")
+    db = tmp_path / "margin.db"
+    article_id = margin("import", str(source), db=db).stdout.decode().split()[0]
+    assert margin("add", article_id, "--kind", "quote", "--text", words, db=db).returncode == 0
+    listed = margin("annotations", db=db).stdout.decode()
+    assert "“There are all the signs that by the end of the year, Russia…”" in listed
+    assert " ”" not in listed

@@ -648,11 +648,13 @@ def annotations_command(context: Context, article_id: str | None, as_json: bool,
     if not rows:
         click.echo("No annotations match.")
         return
+    from store.display import excerpt
+
     for row in rows:
         confidence = f"{row['confidence']}%" if row["confidence"] is not None else "-"
         click.echo(f"{row['id'][:8]}  {row['kind']:<5}  {confidence:>4}  {row['grade'] or '-':<2}  "
                    f"{_one_line(row['source'] or '-')[:24]:<24}  "
-                   f"“{_one_line(row['exact'])[:60]}”  [{row['article_id']}]")
+                   f"“{_one_line(excerpt(row['exact'], 60))}”  [{row['article_id']}]")
 
 
 STYLE_NAMES = ("analyst", "chicago-note", "chicago-bib", "apa", "mla", "markdown", "csl-json")
