@@ -300,4 +300,16 @@ async def test_importing_a_page_whose_byline_is_no_author_warns_that_the_author_
         assert (imported.title, imported.message) == ("Imported", "Did drones hit the airbase?")
         assert warning.title == "Check the metadata" and warning.severity == "warning"
         assert warning.message.startswith("the author was left empty: the page's byline 'The Northern;")
+        assert warning.message.endswith(" Press E to edit the article's metadata.")
         assert list_articles(app.db)[0]["authors"] == []
+
+
+async def test_the_metadata_warning_names_the_edit_key_in_force(make_app):
+    page = Path(__file__).resolve().parent / "pages" / "fact-check-claimant-byline.html"
+    app = make_app(keymap={"edit-article": "ctrl+e"})
+    async with app.run_test(size=SIZE) as pilot:
+        await library_shown(pilot)
+        app.screen.import_source(str(page))
+        await until(pilot, lambda: len(app._notifications) == 2)
+        warning = list(app._notifications)[1]
+        assert warning.message.endswith(" Press ctrl+e to edit the article's metadata.")

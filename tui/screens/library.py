@@ -355,7 +355,9 @@ class LibraryScreen(ShowsArticle, Screen[None]):
         self.reload(select=article["id"])
         if created:
             self.notify(article["title"], title="Imported", markup=False)
+            edit_key = display_keys(self.app.actions["edit-article"].keys)
             for notice in draft.notices.values():
-                self.notify(notice, title="Check the metadata", severity="warning", timeout=10, markup=False)
+                self.notify(f"{notice.rstrip('.')}. Press {edit_key} to edit the article's metadata.",
+                            title="Check the metadata", severity="warning", timeout=10, markup=False)
         else:
             self.notify(article["title"], title="Already in the library", markup=False)
