@@ -552,16 +552,20 @@ def test_open_without_a_terminal_is_refused_before_importing_anything(db):
 FACT_CHECK_PAGE = Path(__file__).resolve().parent / "pages" / "fact-check-claimant-byline.html"
 
 
-def test_an_import_that_leaves_the_author_empty_says_so_and_how_to_set_one(db):
+def test_an_import_that_leaves_the_author_empty_says_so_and_how_to_set_it_on_the_stored_article(db):
     result = margin("import", str(FACT_CHECK_PAGE), db=db)
     assert result.returncode == 0, result.stderr
     article_id = result.stdout.decode().split()[0]
     assert result.stderr.decode().splitlines() == [
         f"margin: {article_id}: the author was left empty: the page's byline 'The Northern; Southern "
         "transport ministries · FACTCHECK example' does not read as the name of a person or "
-        "organisation (give --author on import to set it)"
+        f"organisation (set it with: margin edit-article {article_id} --author NAME)"
     ]
     assert json.loads(margin("articles", "--json", db=db).stdout)[0]["authors"] == []
+    # The command the notice names sets the author of the stored article.
+    edited = margin("edit-article", article_id, "--author", "Dana Reyes", db=db)
+    assert edited.returncode == 0, edited.stderr
+    assert json.loads(margin("articles", "--json", db=db).stdout)[0]["authors"] == ["Dana Reyes"]
 
 
 def test_an_author_given_on_import_replaces_a_doubtful_byline_without_a_warning(db):

@@ -311,4 +311,65 @@ async def test_importing_a_page_whose_byline_is_no_author_warns_that_the_author_
         assert (imported.title, imported.message) == ("Imported", "Did drones hit the airbase?")
         assert warning.title == "Check the metadata" and warning.severity == "warning"
         assert warning.message.startswith("the author was left empty: the page's byline 'The Northern;")
+        assert warning.message.endswith(" Press E to edit the article's metadata.")
         assert list_articles(app.db)[0]["authors"] == []
+
+
+async def test_the_metadata_warning_names_the_edit_key_in_force(make_app):
+    page = Path(__file__).resolve().parent / "pages" / "fact-check-claimant-byline.html"
+    app = make_app(keymap={"edit-article": "ctrl+e"})
+    async with app.run_test(size=SIZE) as pilot:
+        await library_shown(pilot)
+        app.screen.import_source(str(page))
+        await until(pilot, lambda: len(app._notifications) == 2)
+        warning = list(app._notifications)[1]
+        assert warning.message.endswith(" Press ctrl+e to edit the article's metadata.")
+
+
+# --- A file refused as not an article can be imported anyway, after a question -----------
+
+@pytest.fixture
+def data_table_file(tmp_path: Path) -> Path:
+    """A CSV that the store refuses as rows of data, not an article."""
+    path = tmp_path / "sites.csv"
+    path.write_text("site,lat,lon\nKursk,51.7,36.2\nSudzha,51.2,35.3\nRylsk,51.6,34.7\n",
+                    encoding="utf-8")
+    return path
+
+
+async def import_refused_file(app, pilot, path: Path):
+    """Import ``path`` with o as a person would, and wait for the question it raises."""
+    from tui.screens.dialogs import ConfirmImport
+
+    await library_shown(pilot)
+    await pilot.press("o", *str(path), "enter")
+    await until(pilot, lambda: isinstance(app.screen, ConfirmImport))
+    return app.screen
+
+
+async def test_a_file_refused_as_not_an_article_is_imported_when_the_analyst_says_yes(
+        make_app, data_table_file, screen_text):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await import_refused_file(app, pilot, data_table_file)
+        await until(pilot, lambda: "does not look like an article" in screen_text(app))
+        shown = screen_text(app)
+        assert "rows of data" in shown and "Import it anyway?" in shown
+        assert count_articles(app.db) == 1  # only the sample: nothing imported yet
+        await pilot.press("y")
+        await until(pilot, lambda: dialog is not app.screen)
+        await until(pilot, lambda: count_articles(app.db) == 2)
+        texts = [row[0] for row in app.db.execute("SELECT text FROM articles").fetchall()]
+        assert any("Kursk,51.7,36.2" in text for text in texts)
+        await until(pilot, lambda: any(n.title == "Imported" for n in app._notifications))
+
+
+async def test_a_file_refused_as_not_an_article_stays_out_when_the_analyst_says_no(
+        make_app, data_table_file):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await import_refused_file(app, pilot, data_table_file)
+        await pilot.press("n")
+        await until(pilot, lambda: dialog is not app.screen and isinstance(app.screen, LibraryScreen))
+        assert count_articles(app.db) == 1
+        assert not any(n.title == "Imported" for n in app._notifications)

@@ -40,6 +40,8 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         *(binding for binding in App.BINDINGS if getattr(binding, "action", None) == "help_quit"),
     ]
     COMMANDS = {ActionsProvider}
+    PLACE_SAVE_SECONDS = 2.0
+    """How often, at most, a moved cursor is written to the place file (``tui.place``)."""
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -60,8 +62,9 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         self._starts_in_reader = False
         from tui.place import load_place
 
-        self.place = load_place(self.db_path)
+        self.place, self._place_problem = load_place(self.db_path)
         """Where the analyst left off in this database (``tui.place``), kept up to date."""
+        self._place_unsaved = False
 
     def run(self, *args, **kwargs):
         """Run the app, its start-up objects frozen out of the garbage collector's sight.
@@ -123,6 +126,10 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
             self.set_keymap(self.key_overrides)
 
     def on_mount(self) -> None:
+        if self._place_problem is not None:
+            self.notify(self._place_problem, title="Starting afresh")
+        # Cursor moves are saved from a timer, never on the key: a held key costs no writes.
+        self.set_interval(self.PLACE_SAVE_SECONDS, self.save_place)
         if self._open_error is not None:
             self.notify(str(self._open_error), title="Cannot open the article",
                         severity="error")
@@ -133,14 +140,30 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         self.call_after_refresh(self._read_styles, self.LATER_CSS_PATH)
 
     def on_unmount(self) -> None:
-        from tui.place import save_place
-
-        save_place(self.db_path, self.place)
+        self.save_place()
         self.db.conn.close()
 
     def remember_place(self, **changes: object) -> None:
-        """Note where the analyst is (``article``, ``offset``, ``review``); written on exit."""
+        """Note where the analyst is (``article``, ``offset``, ``review``).
+
+        Another article or Review's order is written at once; a moved cursor alone within
+        ``PLACE_SAVE_SECONDS`` (or when its screen is left), so that moving costs no writes.
+        """
+        changed = {name for name, value in changes.items() if self.place.get(name) != value}
+        if not changed:
+            return
         self.place.update(changes)
+        self._place_unsaved = True
+        if changed != {"offset"}:
+            self.save_place()
+
+    def save_place(self) -> None:
+        """Write the place to its file now, if it changed since it was last written."""
+        from tui.place import save_place
+
+        if self._place_unsaved:
+            self._place_unsaved = False
+            save_place(self.db_path, self.place)
 
     def _read_styles(self, names: list[str]) -> None:
         """Read screens' stylesheets (paths beside this module) before their screens are

@@ -240,15 +240,16 @@ def import_command(context: Context, sources: tuple[str, ...], timeout: float | 
         sys.exit(EXIT_USER_ERROR)
 
 
-# Which option sets the field a notice is about, for the hint after it.
-_NOTICE_OPTIONS = {"authors": "--author"}
+# Which edit-article option sets the field a notice is about, for the hint after it.
+_NOTICE_OPTIONS = {"authors": "--author NAME"}
 
 
 def _echo_notices(article_id: str, draft) -> None:
-    """Tell the person on stderr what the import left empty and why, with the option that sets it."""
+    """Tell the person on stderr what the import left empty and why, with the command that
+    sets it on the article now stored (importing again would find it already there)."""
     for name, notice in draft.notices.items():
         option = _NOTICE_OPTIONS.get(name)
-        hint = f" (give {option} on import to set it)" if option else ""
+        hint = f" (set it with: margin edit-article {article_id} {option})" if option else ""
         click.echo(f"margin: {article_id}: {_one_line(notice)}{hint}", err=True)
 
 

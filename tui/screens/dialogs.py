@@ -3,7 +3,8 @@
 ``ConfirmDiscard`` asks before a form's typing is thrown away, ``StylePicker`` chooses a
 citation style to copy, ``EditAnnotationScreen`` puts the annotation form over Review,
 ``EditArticleScreen`` is the form of an article's metadata and ``ConfirmTrash`` asks before an
-article with annotations goes to the trash. Their styles are in ``dialogs.tcss`` beside this
+article with annotations goes to the trash and ``ConfirmImport`` asks before a file that does
+not look like an article is imported all the same. Their styles are in ``dialogs.tcss`` beside this
 module.
 """
 
@@ -204,6 +205,38 @@ class ConfirmTrash(ModalScreen[bool]):
 
     @on(Button.Pressed, "#keep")
     def action_keep(self) -> None:
+        self.dismiss(False)
+
+
+class ConfirmImport(ModalScreen[bool]):
+    """Asks whether to import, as an article all the same, what the store refused as not one."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape,n", "skip", "Do not import it", show=False),
+                Binding("y", "import_anyway", "Import it anyway", show=False),
+                ("left,right", "app.focus_next", "")]
+
+    def __init__(self, refusal: str) -> None:
+        super().__init__()
+        self.refusal = refusal
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(display_safe(self.refusal)))
+            yield Static(Text("Import it anyway? (y yes · n no)"), id="import-question")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Import anyway", id="import", variant="warning", compact=True)
+                yield Button("Do not import", id="skip", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#skip", Button).focus()
+
+    @on(Button.Pressed, "#import")
+    def action_import_anyway(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#skip")
+    def action_skip(self) -> None:
         self.dismiss(False)
 
 

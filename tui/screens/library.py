@@ -20,7 +20,7 @@ from store.display import display_safe
 from store.errors import MarginError
 from store.nocase import as_read
 from tui.keymap import bindings, display_keys
-from tui.screens.dialogs import ConfirmTrash, ShowsArticle
+from tui.screens.dialogs import ConfirmImport, ConfirmTrash, ShowsArticle
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
 from tui.widgets.title_bar import TitleBar
@@ -73,6 +73,8 @@ class LibraryScreen(ShowsArticle, Screen[None]):
         super().__init__()
         self.search = ""
         self.view = "library"
+        self.importing: str | None = None
+        """The path or URL of the latest import (one runs at a time), to ask about a refusal."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -310,19 +312,32 @@ class LibraryScreen(ShowsArticle, Screen[None]):
 
     # --- Importing -------------------------------------------------------------------------
 
-    def import_source(self, source: str) -> Worker:
-        """Import a path or URL without freezing the screen; a notification tells the result."""
+    def import_source(self, source: str, anyway: bool = False) -> Worker:
+        """Import a path or URL without freezing the screen; a notification tells the result.
+
+        What does not look like an article is imported only ``anyway`` (else the analyst is
+        asked)."""
         self.query_one("#progress-label", Static).update(Text(f"Importing {source}…"))
         self.query_one("#progress").display = True
-        return self._read_in_thread(source)
+        self.importing = source
+        return self._read_in_thread(source, anyway)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def _read_in_thread(self, source: str):
+    def _read_in_thread(self, source: str, anyway: bool):
         # Reading and parsing (files, pages, URLs) is the slow part; the database write is
         # quick and stays on the app's thread, which owns the SQLite connection.
         from store.ingest import read_source
 
-        return read_source(source)
+        return read_source(source, allow_non_article=anyway)
+
+    def _ask_to_import_anyway(self, source: str, refusal: MarginError) -> None:
+        """Ask whether to import what was refused as not an article; import it on yes."""
+
+        def answered(anyway: bool | None) -> None:
+            if anyway:
+                self.import_source(source, anyway=True)
+
+        self.app.push_screen(ConfirmImport(refusal.title), answered)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "import" or event.state not in (
@@ -333,7 +348,11 @@ class LibraryScreen(ShowsArticle, Screen[None]):
             self._store(event.worker.result)
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
-            if isinstance(error, MarginError):
+            from store.ingest import NotAnArticleError
+
+            if isinstance(error, NotAnArticleError) and self.importing is not None:
+                self._ask_to_import_anyway(self.importing, error)
+            elif isinstance(error, MarginError):
                 self.notify(str(error), title="Not imported", severity="error", timeout=10,
                         markup=False)
             else:
@@ -356,7 +375,9 @@ class LibraryScreen(ShowsArticle, Screen[None]):
         self.reload(select=article["id"])
         if created:
             self.notify(article["title"], title="Imported", markup=False)
+            edit_key = display_keys(self.app.actions["edit-article"].keys)
             for notice in draft.notices.values():
-                self.notify(notice, title="Check the metadata", severity="warning", timeout=10, markup=False)
+                self.notify(f"{notice.rstrip('.')}. Press {edit_key} to edit the article's metadata.",
+                            title="Check the metadata", severity="warning", timeout=10, markup=False)
         else:
             self.notify(article["title"], title="Already in the library", markup=False)

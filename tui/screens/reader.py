@@ -267,6 +267,10 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         # Back on this article (from Review, or a dialog): it is again the one being read.
         self._update_status()
 
+    def on_screen_suspend(self) -> None:
+        # Left for another screen (or margin is closing): where the cursor stopped is kept now.
+        self.app.save_place()  # type: ignore[attr-defined]
+
     def _update_status(self) -> None:
         """Rewrite the status line (selection, matches, position) if its words changed."""
         if not self.is_mounted:
@@ -283,7 +287,7 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
                          f"for “{excerpt(self.matches.query, 30)}”")
         length = max(1, len(self.text))
         parts.append(f"{100 * view.cursor_offset // length}%")
-        # Every move passes here: the app keeps the place in memory and writes it on exit.
+        # Every move passes here: the app keeps the place and writes it now and then (tui.place).
         self.app.remember_place(article=self.article_id,  # type: ignore[attr-defined]
                                 offset=view.cursor_offset)
         status = "  ·  ".join(parts)
