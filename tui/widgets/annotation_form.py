@@ -331,7 +331,7 @@ class AnnotationForm(ShowsContent, Vertical):
         with Horizontal(classes="field", id=f"field-{name}"):
             yield FieldLabel(label)
             yield kind(value, id=name, compact=True, suggester=suggester,
-                            placeholder=placeholder, select_on_focus=True)
+                       placeholder=placeholder, select_on_focus=True)
         yield Static("", id=f"{name}-error", classes="field-error")
 
     def on_mount(self) -> None:
