@@ -16,6 +16,7 @@ from store import annotations as store_annotations
 from store.articles import add_article
 from store.db import open_db
 from store.ingest import Draft, read_source
+from store.sources import list_sources
 from textual import events
 
 from tui.app import MarginApp
@@ -435,17 +436,73 @@ async def test_source_suggestions_come_from_the_article_and_right_accepts_them(l
         assert form.input("role").value == "Deputy head"
 
 
-async def test_tab_moves_on_with_what_was_typed_not_the_suggestion(library):
+async def test_tab_takes_the_suggested_source_and_saves_it_with_its_role(library):
+    """Typing part of a name and pressing tab names the suggested source, as a shell's
+    completion does; the partial name never becomes a source of its own."""
     app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
         await find(pilot, "There are all")
         await pilot.press("quotation_mark", "q")
-        await form_opened(pilot, screen)
-        await pilot.press("v", "a", "tab")
-        form = screen.query_one(AnnotationForm)
-        assert form.input("source").value == "va"
+        form = await form_opened(pilot, screen)
+        assert "tab or → takes a suggestion" in shown_text(app)
+        await pilot.press(*"Vadym")
+        await until(pilot, lambda: suggestion(form.input("source")) == "Vadym Skibitskyi")
+        await pilot.press("tab")
+        assert form.input("source").value == "Vadym Skibitskyi"
         assert app.focused is form.input("role")
+        await until(pilot, lambda: form.input("role").value
+                    == "Deputy Head of Defence Intelligence of Ukraine (DIU)")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: saved(app))
+        [quote] = saved(app)
+        assert quote["source"] == "Vadym Skibitskyi"
+        assert quote["role"] == "Deputy Head of Defence Intelligence of Ukraine (DIU)"
+        assert [s["name"] for s in list_sources(app.db)] == ["Vadym Skibitskyi"]
+
+
+async def test_typing_over_the_role_filled_after_tab_replaces_it(library):
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await find(pilot, "There are all")
+        await pilot.press("quotation_mark", "q")
+        form = await form_opened(pilot, screen)
+        await pilot.press(*"Vad")
+        await until(pilot, lambda: suggestion(form.input("source")) == "Vadym Skibitskyi")
+        await pilot.press("tab")
+        await until(pilot, lambda: form.input("role").value.startswith("Deputy Head"))
+        await pilot.press(*"Deputy head")
+        assert form.input("role").value == "Deputy head"
+
+
+async def test_shift_tab_takes_the_suggested_source_and_moves_back(library):
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await find(pilot, "There are all")
+        await pilot.press("quotation_mark", "q")
+        form = await form_opened(pilot, screen)
+        await pilot.press(*"Vadym")
+        await until(pilot, lambda: suggestion(form.input("source")) == "Vadym Skibitskyi")
+        await pilot.press("shift+tab")
+        assert app.focused is form.query_one(KindToggle)
+        assert form.input("source").value == "Vadym Skibitskyi"
+
+
+async def test_tab_without_a_suggestion_moves_on_with_what_was_typed(library):
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _ = await opened(pilot)
+        await find(pilot, "There are all")
+        await pilot.press("quotation_mark", "q")
+        form = await form_opened(pilot, screen)
+        await pilot.press(*"Zelda Q", "tab")
+        assert form.input("source").value == "Zelda Q"
+        assert app.focused is form.input("role")
+        await pilot.press("shift+tab")
+        assert app.focused is form.input("source")
+        assert form.input("source").value == "Zelda Q"
 
 
 async def test_a_known_sources_role_is_filled_in_next_time(library):

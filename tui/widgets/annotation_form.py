@@ -15,10 +15,12 @@ from typing import Any, Callable
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
@@ -217,6 +219,36 @@ class FormInput(SafeInput):
     """An input of the annotation form; compact, and named by the field it holds."""
 
 
+def _textual_keys(owner: type, action: str) -> str:
+    """The keys Textual binds to ``action`` on ``owner`` (tab moves focus on a screen, → takes
+    an input's suggestion), so the form can take them over or name them without writing them
+    a second time."""
+    return ",".join(binding.key for binding in owner.BINDINGS
+                    if isinstance(binding, Binding) and binding.action == action)
+
+
+class SourceInput(FormInput):
+    """The source field: the keys that move to the next or previous field first take the
+    suggested name, as a shell's completion does. Leaving with a half-typed name would save
+    it as a new source, and the annotation would name the wrong one."""
+
+    BINDINGS = [
+        Binding(_textual_keys(Screen, "app.focus_next"), "complete_and_move('next')", show=False),
+        Binding(_textual_keys(Screen, "app.focus_previous"), "complete_and_move('previous')",
+                show=False),
+    ]
+
+    def action_complete_and_move(self, direction: str) -> None:
+        """Take the suggestion shown, if any, then move to the next or previous field."""
+        if len(self._suggestion) > len(self.value):
+            self.value = self._suggested
+            self.cursor_position = len(self.value)
+        if direction == "next":
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
+
+
 class AnnotationForm(ShowsContent, Vertical):
     """The form for a new annotation of a span, or for editing a saved one."""
 
@@ -295,10 +327,11 @@ class AnnotationForm(ShowsContent, Vertical):
 
     def _field(self, name: str, label: str, value: str, *, suggester: Suggester | None = None,
                placeholder: str = "") -> ComposeResult:
+        kind = SourceInput if name == "source" else FormInput
         with Horizontal(classes="field", id=f"field-{name}"):
             yield FieldLabel(label)
-            yield FormInput(value, id=name, compact=True, suggester=suggester,
-                            placeholder=placeholder, select_on_focus=True)
+            yield kind(value, id=name, compact=True, suggester=suggester,
+                       placeholder=placeholder, select_on_focus=True)
         yield Static("", id=f"{name}-error", classes="field-error")
 
     def on_mount(self) -> None:
@@ -311,8 +344,10 @@ class AnnotationForm(ShowsContent, Vertical):
     def _keys_text(self) -> Text:
         actions = self.app.actions  # type: ignore[attr-defined]
         keys = {name: actions[name].keys for name in ("save", "cancel")}
+        tab = display_keys(_textual_keys(Screen, "app.focus_next"))
+        right = display_keys(_textual_keys(Input, "cursor_right"))
         return Text(f"{display_keys(keys['save'])} save · {display_keys(keys['cancel'])} cancel "
-                    "· tab next field", style="dim")
+                    f"· {tab} next field · {tab} or {right} takes a suggestion", style="dim")
 
     # --- values
 
@@ -373,6 +408,11 @@ class AnnotationForm(ShowsContent, Vertical):
         if known and known != role.value:
             self._auto_role = known
             role.value = known
+            # Tab takes the suggestion and moves on, so the cursor may be in Role already
+            # (focus moves before this message arrives): select the filled-in role so that
+            # typing replaces it, as it does after →. Elsewhere Role keeps its start in view.
+            if self.screen.focused is role:
+                role.select_all()
         elif not known and self._auto_role is not None and role.value == self._auto_role:
             self._auto_role = None
             role.value = ""
