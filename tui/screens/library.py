@@ -21,6 +21,7 @@ from store.errors import MarginError
 from store.nocase import as_read
 from tui.keymap import bindings, display_keys
 from tui.screens.dialogs import ConfirmImport, ConfirmTrash, ShowsArticle
+from tui.undoing import undo_latest
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
 from tui.widgets.title_bar import TitleBar
@@ -260,13 +261,8 @@ class LibraryScreen(ShowsArticle, Screen[None]):
 
     def _undo(self) -> None:
         """Undo the latest change of any article or annotation, and show the list as it is."""
-        try:
-            result = store_annotations.undo(self.app.db)
-        except MarginError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
+        result = undo_latest(self)
         if result is None:
-            self.notify("Nothing to undo", timeout=2)
             return
         self.reload()
         self.notify(store_annotations.describe_undo(result, 50), timeout=4, markup=False)

@@ -28,6 +28,7 @@ from tui.copying import copy_citation, copy_citation_as
 from tui.screens.dialogs import ShowsArticle
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
+from tui.undoing import undo_latest
 from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
 from tui.widgets.annotation_list import AnnotationList, excerpt
 from tui.widgets.article_view import ArticleView
@@ -674,13 +675,8 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
     @changes_what_is_shown
     def action_undo(self) -> None:
         """Undo the latest create, edit or delete in this article, also from an earlier run."""
-        try:
-            result = store_annotations.undo(self.app.db, self.article_id)
-        except MarginError as error:
-            self.notify(str(error), severity="error")
-            return
+        result = undo_latest(self, self.article_id)
         if result is None:
-            self.notify("Nothing to undo in this article", timeout=2)
             return
         if result["subject"] == "article":
             self.article_changed(result["article"])

@@ -38,6 +38,7 @@ from tui.copying import copy_citation, copy_citation_as
 from tui.screens.dialogs import EditAnnotationScreen, ShowsArticle
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
+from tui.undoing import undo_latest
 from tui.widgets.annotation_list import excerpt
 from tui.widgets.annotation_table import AnnotationTable, Column
 from tui.widgets.key_bar import KeyBar
@@ -603,13 +604,8 @@ class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
 
     def _undo(self) -> None:
         """Undo the latest change to any annotation, and show the table as it now is."""
-        try:
-            result = store_annotations.undo(self.app.db)
-        except MarginError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
+        result = undo_latest(self)
         if result is None:
-            self.notify("Nothing to undo", timeout=2)
             return
         message = store_annotations.describe_undo(result, 50)
         keep = result["annotation"]["id"] if result["subject"] == "annotation" else self.current_id()
