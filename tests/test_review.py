@@ -38,11 +38,8 @@ ANNOTATIONS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def no_system_clipboard(monkeypatch):
-    """Copies in these tests go the OSC 52 way; tests/test_clipboard.py drives a real one."""
-    monkeypatch.setattr("tui.copying.copy_to_system", lambda text: False)
-    monkeypatch.delenv("TMUX", raising=False)
+# Copies in these tests go the OSC 52 way; tests/test_clipboard.py drives a real one.
+pytestmark = pytest.mark.usefixtures("no_system_clipboard")
 
 
 @pytest.fixture
