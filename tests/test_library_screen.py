@@ -294,6 +294,24 @@ async def test_u_on_an_article_the_filter_found_in_the_trash_restores_it(make_ap
         assert [a["id"] for a in list_articles(app.db, state="archived")] == [ids["archived"]]
 
 
+async def test_g_and_home_go_to_the_first_article_and_shift_g_and_end_to_the_last(
+        make_app, db_path):
+    drafts = [Draft(text=f"Story {n}.", title=f"Harbour story {n}", outlet="Gazette",
+                    source=f"s{n}", format="txt") for n in range(4)]
+    store_articles(db_path, *drafts)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await library_shown(pilot)
+        await until(pilot, lambda: len(listed_ids(app)) == 4)
+        ids = listed_ids(app)
+        assert screen.selected_article() == ids[0]
+        for last, first in (("G", "g"), ("end", "home")):
+            await pilot.press(last)
+            await until(pilot, lambda: screen.selected_article() == ids[-1])
+            await pilot.press(first)
+            await until(pilot, lambda: screen.selected_article() == ids[0])
+
+
 async def test_r_opens_review_or_says_it_is_not_built_yet(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -34,10 +34,12 @@ MIN_TITLE_WIDTH = 20
 
 
 class ArticleTable(DataTable, inherit_bindings=False):
-    """The articles, one a row; ``enter`` is left to the screen so the keymap decides it."""
+    """The articles, one a row; ``enter``, ``home`` and ``end`` are left to the screen so the
+    keymap decides them (DataTable's own home and end only scroll sideways)."""
 
     BINDINGS = [binding for binding in DataTable.BINDINGS
-                if getattr(binding, "action", None) != "select_cursor"]
+                if getattr(binding, "action", None) not in (
+                    "select_cursor", "scroll_home", "scroll_end")]
 
 
 class Prompt(SafeInput):
@@ -203,6 +205,14 @@ class LibraryScreen(ShowsArticle, Screen[None]):
     def article_changed(self, article: dict) -> None:
         """Show the edited row at once, the cursor still on it."""
         self.reload(select=article["id"])
+
+    def action_library_first(self) -> None:
+        """Put the cursor on the first article listed."""
+        self.table.move_cursor(row=0)
+
+    def action_library_last(self) -> None:
+        """Put the cursor on the last article listed."""
+        self.table.move_cursor(row=self.table.row_count - 1)
 
     def action_show_trash(self) -> None:
         """Show the trash; pressed again, the library."""
