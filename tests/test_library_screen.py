@@ -244,10 +244,13 @@ async def test_the_filter_lists_the_trash_or_the_archive_with_yes_and_leaves_the
         await filter_to(pilot, "trash:yes")
         await until(pilot, lambda: listed_ids(app) == [ids["trashed"]])
         assert "Trashed harbour wall" in screen_text(app)
+        assert "margin — Trash" in screen_text(app)
         await filter_to(pilot, "archived:yes")
         await until(pilot, lambda: listed_ids(app) == [ids["archived"]])
+        assert "margin — Archive" in screen_text(app)
         await filter_to(pilot, "trash:no")
         await until(pilot, lambda: sorted(listed_ids(app)) == sorted([ids["kept"], ids["archived"]]))
+        assert "margin — Library and archive" in screen_text(app)
         await filter_to(pilot, "harbour archived:no")
         await until(pilot, lambda: listed_ids(app) == [ids["kept"]])
         await filter_to(pilot, "trash:yes archived:no kept")
@@ -255,6 +258,8 @@ async def test_the_filter_lists_the_trash_or_the_archive_with_yes_and_leaves_the
         assert "No article matches “trash:yes archived:no kept”." in screen_text(app)
         await pilot.press("escape")
         await until(pilot, lambda: listed_ids(app) == [ids["kept"]])
+        assert "margin — Library" in screen_text(app)
+        assert "Library and" not in screen_text(app)
 
 
 async def test_a_filter_term_with_a_bad_value_says_how_to_write_it_and_the_list_stays(

@@ -64,6 +64,13 @@ class Prompt(SafeInput):
 
 # What the list shows, and its name in the title bar.
 VIEWS = {"library": "Library", "archived": "Archive", "trash": "Trash"}
+# What the filter line's trash: and archived: terms list, named as the views are, by
+# (trashed, archived); None is either.
+CHOSEN = {(True, None): "Trash", (True, True): "Trash, from the archive",
+          (True, False): "Trash, from the library", (False, True): "Archive",
+          (False, False): "Library", (False, None): "Library and archive",
+          (None, None): "Library, archive and trash", (None, True): "Archive and trash",
+          (None, False): "Library and trash"}
 
 
 class LibraryScreen(ShowsArticle, Screen[None]):
@@ -224,8 +231,15 @@ class LibraryScreen(ShowsArticle, Screen[None]):
 
     def _show(self, view: str) -> None:
         self.view = view
-        self.sub_title = VIEWS[view]
+        self._retitle()
         self.reload()
+
+    def _retitle(self) -> None:
+        """Name what is listed: the view, or what the filter line's terms chose instead."""
+        if "trashed" in self.filters:
+            self.sub_title = CHOSEN[(self.filters["trashed"], self.filters["archived"])]
+        else:
+            self.sub_title = VIEWS[self.view]
 
     def action_archive_article(self) -> None:
         """Archive the article under the cursor: out of the library, its annotations in Review."""
@@ -304,6 +318,7 @@ class LibraryScreen(ShowsArticle, Screen[None]):
             return
         error.display = False
         self.filters = filters
+        self._retitle()
         self.reload()
 
     @on(Input.Submitted, "#filter")
@@ -316,6 +331,7 @@ class LibraryScreen(ShowsArticle, Screen[None]):
         event.prompt.display = False
         self.query_one("#filter-error").display = False
         self.filters = {}
+        self._retitle()
         self.reload()
         self.table.focus()
 
@@ -397,6 +413,7 @@ class LibraryScreen(ShowsArticle, Screen[None]):
             prompt = self.query_one("#filter", Prompt)
             prompt.value, prompt.display, self.filters = "", False, {}
             self.query_one("#filter-error").display = False
+            self._retitle()
         self.reload(select=article["id"])
         if created:
             self.notify(article["title"], title="Imported", markup=False)
