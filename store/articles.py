@@ -118,13 +118,16 @@ def _like_prefix(prefix: str) -> str:
 
 
 def list_articles(db: sqlite_utils.Database, *, search: str | None = None,
-                  state: str = "library") -> list[dict]:
+                  state: str | None = "library", trashed: bool | None = None,
+                  archived: bool | None = None) -> list[dict]:
     """The articles of the library (or, with ``state``, of the archive or the trash) without
     their text, newest import first, with counts of live claims and quotes.
 
     ``search`` keeps the articles whose title, outlet or authors contain it (case-insensitive).
+    With ``state`` None, ``trashed`` and ``archived`` choose instead, each True for only such
+    articles, False for none of them, None for either.
     """
-    if state not in STATES:
+    if state is not None and state not in STATES:
         raise ValueError(f"unknown state {state!r}; states are {', '.join(STATES)}")
     sql = """
         SELECT a.id, a.title, a.authors, a.outlet, a.url, a.published, a.section, a.language,
@@ -139,7 +142,13 @@ def list_articles(db: sqlite_utils.Database, *, search: str | None = None,
         ORDER BY a.imported_at DESC, a.id
     """
     params: list[Any] = []
-    where = f"WHERE {STATES[state]}"
+    if state is not None:
+        where = f"WHERE {STATES[state]}"
+    else:
+        conditions = [f"a.{column} IS {'NOT ' if wanted else ''}NULL"
+                      for column, wanted in (("deleted_at", trashed), ("archived_at", archived))
+                      if wanted is not None]
+        where = "WHERE " + (" AND ".join(conditions) or "1")
     if search:
         # The outlet is searched as a person reads it, without nocase markup, by the same
         # Python function that shows it.

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from store.errors import ValidationError
 from store.ingest.draft import clean_field, parse_published, split_authors
+from store.nocase import as_read, keeps_own_capitals, protect, protected_whole
 
 EDITABLE = ("title", "authors", "outlet", "url", "published", "accessed", "section")
 """The fields of an article a person may change, in the order a form shows them."""
@@ -36,6 +37,18 @@ def checked_metadata(changes: dict[str, Any]) -> dict[str, Any]:
     for name, value in changes.items():
         checked[name] = _RULES[name](value)
     return checked
+
+
+def outlet_as_stored(typed: str, keep_capitals: bool) -> str:
+    """The outlet to store when the analyst says whether its capitals stay as typed.
+
+    Kept: the whole name in nocase markup, unless it keeps its own capitals by itself (a web
+    address, a capital inside a word), which stays automatic and unmarked. Not kept: the
+    analyst's protection of the whole name is taken off; any other markup stays as typed.
+    """
+    if keep_capitals and not keeps_own_capitals(as_read(typed)):
+        return protect(typed)
+    return as_read(typed) if protected_whole(typed) or keep_capitals else typed
 
 
 def _title(value: Any) -> str:

@@ -1,5 +1,7 @@
-"""The review screen's filter line: free words plus ``name:value`` terms, turned into the
-keyword arguments of ``store.annotations.list_annotations`` and ``count_annotations``.
+"""The filter lines of the review and the library: free words plus ``name:value`` terms,
+turned into the keyword arguments of ``store.annotations.list_annotations`` and
+``count_annotations`` (``parse_filter``) or of ``store.articles.list_articles``
+(``parse_library_filter``, at the end).
 
     russian troops kind:claim source:skibitskyi tag:recruitment conf>=5 article:3f2a deleted:yes
 
@@ -176,3 +178,67 @@ def _example(name: str) -> str:
     return {"kind": "kind:claim", "source": 'source:lamrani or source:"Omar Lamrani"',
             "tag": "tag:urgent", "article": "article:3f2a", "deleted": "deleted:yes",
             "conf": "conf>=5 or conf>=60"}[name]
+
+
+# --- the library's filter line ---------------------------------------------------------------
+
+LIBRARY_SYNTAX = "words of the title, outlet or author  trash:yes  archived:yes  (or :no)"
+"""A one-line reminder of what the library's filter line understands."""
+
+LIBRARY_NAMES = ("trash", "archived")
+_LIBRARY_ALIASES = {"trashed": "trash", "deleted": "trash", "archive": "archived"}
+_LIBRARY_ADVICE = {"trash": "write trash:yes for the trash, trash:no to leave it out",
+                   "archived": "write archived:yes for the archive, archived:no to leave it out"}
+
+
+def parse_library_filter(line: str) -> dict[str, Any]:
+    """Keyword arguments for ``list_articles`` from the library's filter line.
+
+    The words left when the terms are taken out are searched as one piece of text. Without a
+    ``trash:`` or ``archived:`` term the screen's own view decides which articles are listed;
+    with one, the terms do: one not given keeps the trash out of sight and takes archived
+    articles or not alike. Raises ``ValidationError`` for a term that cannot be understood.
+    """
+    kept: list[str] = []
+    at = 0
+    chosen: dict[str, bool | None] = {}
+    for match in _TOKEN.finditer(line):
+        typed_name = match.group("name")
+        if typed_name is None:
+            continue
+        value = match.group("quoted")
+        if value is None:
+            value = match.group("bare") or ""
+        op = match.group("colon") or match.group("op")
+        name = _LIBRARY_ALIASES.get(typed_name.lower(), typed_name.lower())
+        if name not in LIBRARY_NAMES:
+            # "Update: …" in a title stays words; "archivd:yes" is a slip worth naming.
+            close = difflib.get_close_matches(name, LIBRARY_NAMES, n=1, cutoff=0.75)
+            if close and op == ":" and value:
+                raise ValidationError(f"unknown filter '{typed_name}:'",
+                                      f"did you mean '{close[0]}:'? The filter line takes "
+                                      f"{LIBRARY_SYNTAX}")
+            continue
+        shown = f"{typed_name}{op}{value}"
+        if op != ":":
+            raise ValidationError(f"{shown} is not a filter", _LIBRARY_ADVICE[name])
+        if name in chosen:
+            raise ValidationError(f"{name}: appears twice",
+                                  f"keep one {name}: term (the filters all have to match)")
+        answer = value.lower()
+        if not answer:
+            raise ValidationError(f"{name}: needs a value", _LIBRARY_ADVICE[name])
+        if answer not in _YES:
+            raise ValidationError(f"{shown} is neither yes nor no", _LIBRARY_ADVICE[name])
+        chosen[name] = _YES[answer]
+        kept.append(line[at:match.start()])
+        at = match.end()
+    kept.append(line[at:])
+    filters: dict[str, Any] = {}
+    search = " ".join("".join(kept).split())
+    if search:
+        filters["search"] = search
+    if chosen:
+        filters.update(state=None, trashed=chosen.get("trash", False),
+                       archived=chosen.get("archived"))
+    return filters

@@ -160,3 +160,13 @@ def private_user_folders(tmp_path: Path, monkeypatch) -> dict[str, Path]:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folders["config"]))
     monkeypatch.setenv("XDG_STATE_HOME", str(folders["state"]))
     return folders
+
+
+# --- Copying without the system clipboard (review, the article form) ----------------------
+
+@pytest.fixture
+def no_system_clipboard(monkeypatch):
+    """Copies go the OSC 52 way (``app.clipboard`` still holds the text), so a test never
+    overwrites the clipboard of the machine it runs on; tests/test_clipboard.py drives a real one."""
+    monkeypatch.setattr("tui.copying.copy_to_system", lambda text: False)
+    monkeypatch.delenv("TMUX", raising=False)

@@ -167,3 +167,137 @@ async def test_an_archived_article_leaves_the_library_but_its_annotations_stay_i
         await pilot.press("A")
         await until(pilot, lambda: listed_ids(app) == [article_id])
         assert list_articles(app.db)[0]["archived_at"] is None
+
+
+# --- keeping the outlet's capitals as typed -------------------------------------------------
+
+PROTECTED_KYIV = '<span class="nocase">the Kyiv independent</span>'
+
+
+def stored_with_outlet(db_path, kursk_path, outlet: str) -> str:
+    """The real article with one claim, its outlet set to ``outlet``."""
+    from store.articles import edit_article
+
+    article_id = stored_kursk(db_path, kursk_path, annotations=1)
+    db = open_db(db_path)
+    try:
+        edit_article(db, article_id, outlet=outlet)
+    finally:
+        db.conn.close()
+    return article_id
+
+
+def keep_box(app):
+    from textual.widgets import Checkbox
+
+    return app.screen.query_one("#outlet-nocase", Checkbox)
+
+
+async def toggle_keep_capitals(pilot) -> None:
+    """Tab to the box under the outlet and press space, as an analyst would."""
+    while pilot.app.focused.id != "outlet-nocase":
+        await pilot.press("tab")
+    await pilot.press("space")
+
+
+async def copied_in(pilot, style: str) -> str:
+    """In the reader, Y on the annotation under the cursor, the style picked with the arrows;
+    returns what was copied."""
+    from tui.screens.dialogs import StylePicker
+
+    app = pilot.app
+    app.copy_to_clipboard("")
+    await pilot.press("Y")
+    await until(pilot, lambda: isinstance(app.screen, StylePicker))
+    picker = app.screen
+    while picker.style_names[picker.query_one("#styles").highlighted] != style:
+        await pilot.press("down")
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.clipboard != "")
+    return app.clipboard
+
+
+def exported_csl(db_path, article_id: str) -> str:
+    """The CSL-JSON export of the article, from the command line."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db_path), "export",
+                             "--format", "csl-json", "--article", article_id],
+                            capture_output=True, env={**os.environ, "MARGIN_DB": ""}, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout.decode()
+
+
+async def test_keeping_the_outlets_capitals_protects_it_in_copied_citations_and_the_export(
+        make_app, db_path, kursk_path, screen_text, no_system_clipboard):
+    article_id = stored_with_outlet(db_path, kursk_path, "the Kyiv independent")
+    app = make_app(open_article=article_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        await drawn(pilot, app.screen)
+        await pilot.press("right_square_bracket")
+        assert "The Kyiv Independent." in await copied_in(pilot, "apa")
+        await pilot.press("E")
+        await form(pilot)
+        assert "Keep the outlet's capitals as typed in citations" in screen_text(app)
+        assert not keep_box(app).value
+        await toggle_keep_capitals(pilot)
+        assert keep_box(app).value
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        assert get_article(app.db, article_id)["outlet"] == PROTECTED_KYIV
+        header = lambda: str(app.screen.query_one("#article-header").render())
+        assert "the Kyiv independent" in header() and "nocase" not in header()
+        await drawn(pilot, app.screen)
+        apa = await copied_in(pilot, "apa")
+        assert apa.endswith("Kyiv says. the Kyiv independent.")
+        chicago = await copied_in(pilot, "chicago-note")
+        assert "Kyiv Says,” the Kyiv independent, September 7, 2025." in chicago
+    assert '"container-title": "<span class=\\"nocase\\">the Kyiv independent</span>"' in (
+        exported_csl(db_path, article_id))
+
+
+async def test_the_box_shows_a_protected_outlet_checked_unchecking_title_cases_it_and_u_undoes(
+        make_app, db_path, kursk_path, screen_text, no_system_clipboard):
+    article_id = stored_with_outlet(db_path, kursk_path, PROTECTED_KYIV)
+    app = make_app(open_article=article_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        await drawn(pilot, app.screen)
+        await pilot.press("right_square_bracket")
+        await pilot.press("E")
+        await form(pilot)
+        assert keep_box(app).value
+        assert app.screen.query_one("#outlet").value == "the Kyiv independent"
+        await toggle_keep_capitals(pilot)
+        assert not keep_box(app).value
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        assert get_article(app.db, article_id)["outlet"] == "the Kyiv independent"
+        assert "Kyiv Says,” The Kyiv Independent, September" in await copied_in(
+            pilot, "chicago-note")
+        assert '"container-title": "the Kyiv independent"' in exported_csl(db_path, article_id)
+        await pilot.press("u")
+        await until(pilot, lambda: get_article(app.db, article_id)["outlet"] == PROTECTED_KYIV)
+        assert (await copied_in(pilot, "apa")).endswith("the Kyiv independent.")
+
+
+async def test_an_outlet_that_keeps_its_capitals_by_itself_shows_so_and_stays_unmarked(
+        make_app, db_path, kursk_path, screen_text):
+    article_id = stored_with_outlet(db_path, kursk_path, "Kyiv weekly")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await library(pilot)
+        await pilot.press("E")
+        await form(pilot)
+        assert not keep_box(app).value and not keep_box(app).disabled
+        await toggle_keep_capitals(pilot)
+        await replace_field(pilot, "outlet", "POLYGRAPH.info")
+        await until(pilot, lambda: keep_box(app).value and keep_box(app).disabled)
+        assert "Kept as typed in citations: a web address, or capitals inside a word" in (
+            screen_text(app))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert get_article(app.db, article_id)["outlet"] == "POLYGRAPH.info"

@@ -237,6 +237,37 @@ def test_an_archived_articles_annotations_stay_listed(db, article):
     assert count_annotations(db) == 1
 
 
+# --- keeping the outlet's capitals as typed ------------------------------------------------
+
+NOCASE = '<span class="nocase">{}</span>'
+
+
+def test_keeping_an_outlets_capitals_protects_the_whole_name_and_not_keeping_takes_it_off():
+    from store.metadata import outlet_as_stored
+
+    assert outlet_as_stored("the  Kyiv independent ", True) == NOCASE.format("the Kyiv independent")
+    assert outlet_as_stored(NOCASE.format("the Kyiv independent"), False) == "the Kyiv independent"
+    assert outlet_as_stored("the Kyiv independent", False) == "the Kyiv independent"
+    assert outlet_as_stored("", True) == ""
+
+
+def test_an_outlet_that_keeps_its_capitals_by_itself_is_stored_without_markup():
+    from store.metadata import outlet_as_stored
+
+    assert outlet_as_stored("rt.com", True) == "rt.com"
+    assert outlet_as_stored(NOCASE.format("iStories"), True) == "iStories"
+
+
+def test_a_protected_part_of_an_outlet_stays_when_the_whole_is_not_kept():
+    from store.metadata import outlet_as_stored
+    from store.nocase import protected_whole
+
+    partly = NOCASE.format("novaya") + " gazeta Europe"
+    assert not protected_whole(partly)
+    assert protected_whole(NOCASE.format("novaya gazeta"))
+    assert outlet_as_stored(partly, False) == partly
+
+
 # --- an older database ------------------------------------------------------------------------
 
 def test_a_version_2_database_upgrades_keeping_its_history_and_dating_access_by_import(tmp_path):

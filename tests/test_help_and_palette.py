@@ -93,7 +93,8 @@ async def test_the_palette_offers_the_library_and_global_actions_with_their_keys
             ("help", "?"), ("library", "L"), ("review", "r"), ("quit", "ctrl+q"),
             ("edit-article", "E"), ("read-article", "⏎"), ("import-article", "i"),
             ("filter-library", "/"), ("delete-article", "d"), ("archive-article", "a"),
-            ("library-restore", "u"), ("show-trash", "T"), ("show-archive", "A")]]
+            ("library-restore", "u"), ("show-trash", "T"), ("show-archive", "A"),
+            ("library-first", "g home"), ("library-last", "G end")]]
         await until(pilot, lambda: palette_entries(app) == expected)
 
 

@@ -59,6 +59,8 @@ def test_a_screen_gets_one_binding_per_action_of_its_scope_with_the_action_id():
         ("library-restore", "u", "library_restore"),
         ("show-trash", "T", "show_trash"),
         ("show-archive", "A", "show_archive"),
+        ("library-first", "g,home", "library_first"),
+        ("library-last", "G,end", "library_last"),
     ]
     assert [b.description for b in library] == [a.description for a in default_actions().values()
                                                 if a.scope == "library"]

@@ -203,6 +203,120 @@ async def test_a_filter_that_matches_nothing_says_so(make_app, screen_text):
         await until(pilot, lambda: "No article matches “qwx”." in screen_text(app))
 
 
+def library_archive_and_trash(db_path) -> dict[str, str]:
+    """Three articles, one in each place: the library, the archive and the trash."""
+    from store.articles import archive_article, delete_article
+
+    kept, archived, trashed = store_articles(db_path, *(
+        Draft(text=f"{name} story.", title=f"{name} harbour wall", outlet="Gazette",
+              source=name, format="txt") for name in ("Kept", "Archived", "Trashed")))
+    db = open_db(db_path)
+    try:
+        # Archived last, so that undo (not restore) would bring back the wrong article.
+        delete_article(db, trashed["id"])
+        archive_article(db, archived["id"])
+    finally:
+        db.conn.close()
+    return {"kept": kept["id"], "archived": archived["id"], "trashed": trashed["id"]}
+
+
+async def filter_to(pilot, line: str, at_once: bool = False) -> None:
+    """Open the filter line and type ``line`` over what it held, or put it there ``at_once``
+    (one change, as pasting over the whole line does)."""
+    app = pilot.app
+    if app.focused is None or app.focused.id != "filter":
+        await pilot.press("slash")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "filter")
+    if at_once:
+        app.focused.value = line
+        return
+    app.focused.value = ""
+    await pilot.press(*line)
+
+
+async def test_the_filter_lists_the_trash_or_the_archive_with_yes_and_leaves_them_out_with_no(
+        make_app, db_path, screen_text):
+    ids = library_archive_and_trash(db_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await library_shown(pilot)
+        assert listed_ids(app) == [ids["kept"]]
+        await filter_to(pilot, "trash:yes")
+        await until(pilot, lambda: listed_ids(app) == [ids["trashed"]])
+        assert "Trashed harbour wall" in screen_text(app)
+        assert "margin — Trash" in screen_text(app)
+        await filter_to(pilot, "archived:yes")
+        await until(pilot, lambda: listed_ids(app) == [ids["archived"]])
+        assert "margin — Archive" in screen_text(app)
+        await filter_to(pilot, "trash:no")
+        await until(pilot, lambda: sorted(listed_ids(app)) == sorted([ids["kept"], ids["archived"]]))
+        assert "margin — Library and archive" in screen_text(app)
+        await filter_to(pilot, "harbour archived:no")
+        await until(pilot, lambda: listed_ids(app) == [ids["kept"]])
+        await filter_to(pilot, "trash:yes archived:no kept")
+        await until(pilot, lambda: listed_ids(app) == [])
+        assert "No article matches “trash:yes archived:no kept”." in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: listed_ids(app) == [ids["kept"]])
+        assert "margin — Library" in screen_text(app)
+        assert "Library and" not in screen_text(app)
+
+
+async def test_a_filter_term_with_a_bad_value_says_how_to_write_it_and_the_list_stays(
+        make_app, db_path, screen_text):
+    ids = library_archive_and_trash(db_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await library_shown(pilot)
+        await filter_to(pilot, "trash:yes")
+        await until(pilot, lambda: listed_ids(app) == [ids["trashed"]])
+        await filter_to(pilot, "trash:maybe", at_once=True)
+        await until(pilot, lambda: "trash:maybe is neither yes nor no: write trash:yes for the "
+                    "trash, trash:no to leave it out" in screen_text(app))
+        assert listed_ids(app) == [ids["trashed"]]
+        await filter_to(pilot, "archivd:yes")
+        await until(pilot, lambda: "unknown filter 'archivd:': did you mean 'archived:'?"
+                    in screen_text(app))
+        await filter_to(pilot, "archived:yes")
+        await until(pilot, lambda: listed_ids(app) == [ids["archived"]])
+        assert "neither yes nor no" not in screen_text(app)
+        assert "unknown filter" not in screen_text(app)
+
+
+async def test_u_on_an_article_the_filter_found_in_the_trash_restores_it(make_app, db_path):
+    ids = library_archive_and_trash(db_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await library_shown(pilot)
+        await filter_to(pilot, "trash:yes")
+        await until(pilot, lambda: listed_ids(app) == [ids["trashed"]])
+        await pilot.press("enter")
+        await until(pilot, lambda: app.focused is app.screen.table)
+        await pilot.press("u")
+        await until(pilot, lambda: listed_ids(app) == [])
+        assert [a["id"] for a in list_articles(app.db, state="trash")] == []
+        assert ids["trashed"] in [a["id"] for a in list_articles(app.db)]
+        assert [a["id"] for a in list_articles(app.db, state="archived")] == [ids["archived"]]
+
+
+async def test_g_and_home_go_to_the_first_article_and_shift_g_and_end_to_the_last(
+        make_app, db_path):
+    drafts = [Draft(text=f"Story {n}.", title=f"Harbour story {n}", outlet="Gazette",
+                    source=f"s{n}", format="txt") for n in range(4)]
+    store_articles(db_path, *drafts)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await library_shown(pilot)
+        await until(pilot, lambda: len(listed_ids(app)) == 4)
+        ids = listed_ids(app)
+        assert screen.selected_article() == ids[0]
+        for last, first in (("G", "g"), ("end", "home")):
+            await pilot.press(last)
+            await until(pilot, lambda: screen.selected_article() == ids[-1])
+            await pilot.press(first)
+            await until(pilot, lambda: screen.selected_article() == ids[0])
+
+
 async def test_r_opens_review_or_says_it_is_not_built_yet(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

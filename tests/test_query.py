@@ -226,3 +226,48 @@ def test_free_text_finds_tags_role_and_via_and_tag_keeps_whole_tags(db):
     assert exacts(db, "tag:labour tag:north-korea") == workers    # every tag given
     assert exacts(db, "tag:north") == []
     assert exacts(db, "tag:labour tag:urgent") == []
+
+
+# --- the library's filter line ----------------------------------------------------------------
+
+def test_a_library_line_without_trash_or_archived_terms_is_a_search_the_view_completes():
+    from store.query import parse_library_filter
+
+    assert parse_library_filter("") == {}
+    assert parse_library_filter("  Kursk  Oblast ") == {"search": "Kursk Oblast"}
+    assert parse_library_filter("Update: Kursk") == {"search": "Update: Kursk"}
+
+
+@pytest.mark.parametrize("line, chosen", [
+    ("trash:yes", (True, None)),
+    ("trash:no", (False, None)),
+    ("archived:yes", (False, True)),
+    ("archived:no", (False, False)),
+    ("trash:yes archived:yes", (True, True)),
+    ("Deleted:Y archive:no", (True, False)),
+])
+def test_library_terms_choose_the_trash_and_the_archive_and_keep_the_trash_out_unless_asked(
+        line, chosen):
+    from store.query import parse_library_filter
+
+    filters = parse_library_filter(f"harbour {line} wall")
+    assert filters == {"search": "harbour wall", "state": None, "trashed": chosen[0],
+                       "archived": chosen[1]}
+
+
+@pytest.mark.parametrize("line, title, advice", [
+    ("trash:maybe", "trash:maybe is neither yes nor no",
+     "write trash:yes for the trash, trash:no to leave it out"),
+    ("archived:", "archived: needs a value",
+     "write archived:yes for the archive, archived:no to leave it out"),
+    ("trash>=1", "trash>=1 is not a filter", "write trash:yes for the trash, trash:no to leave it out"),
+    ("trash:yes trash:no", "trash: appears twice", "keep one trash: term"),
+    ("archivd:yes", "unknown filter 'archivd:'", "did you mean 'archived:'?"),
+])
+def test_a_library_term_that_means_nothing_is_refused_with_advice(line, title, advice):
+    from store.query import parse_library_filter
+
+    with pytest.raises(ValidationError) as raised:
+        parse_library_filter(line)
+    assert raised.value.title == title
+    assert raised.value.advice.startswith(advice)

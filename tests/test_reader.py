@@ -363,6 +363,41 @@ async def test_find_moves_as_you_type_and_escape_keeps_the_cursor_on_the_match(l
         assert cursor_at(view, "Yelabuga", 2)
 
 
+def status_line(screen: ReaderScreen) -> str:
+    """The reader's status line as shown."""
+    return str(screen.query_one("#reader-status").render())
+
+
+async def test_escape_ends_the_search_and_the_status_line_drops_its_match_count(library):
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await find(pilot, "There are all")
+        await until(pilot, lambda: "match 1 of 1 for “There are all”" in status_line(screen))
+        await pilot.press("escape")
+        await until(pilot, lambda: not view.has_matches)
+        await until(pilot, lambda: "match" not in status_line(screen))
+        assert cursor_at(view, "There are all")
+        await pilot.press("n")
+        await until(pilot, lambda: "match 1 of 1" in status_line(screen))
+
+
+async def test_moving_off_the_match_drops_the_count_and_n_brings_it_back(library):
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await find(pilot, "skibitskyi")
+        await until(pilot, lambda: "match 1 of 5" in status_line(screen))
+        await pilot.press("l")  # still inside the name: still that match
+        assert "match 1 of 5" in status_line(screen)
+        await pilot.press("j")
+        await until(pilot, lambda: "match" not in status_line(screen))
+        assert view.has_matches  # the marks stay for n and N
+        await pilot.press("N")
+        await until(pilot, lambda: "match 1 of 5" in status_line(screen))
+        assert cursor_at(view, "Skibitskyi", 1)
+
+
 async def test_find_of_missing_text_says_so_and_leaves_the_cursor(library):
     app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:

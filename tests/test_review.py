@@ -38,11 +38,8 @@ ANNOTATIONS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def no_system_clipboard(monkeypatch):
-    """Copies in these tests go the OSC 52 way; tests/test_clipboard.py drives a real one."""
-    monkeypatch.setattr("tui.copying.copy_to_system", lambda text: False)
-    monkeypatch.delenv("TMUX", raising=False)
+# Copies in these tests go the OSC 52 way; tests/test_clipboard.py drives a real one.
+pytestmark = pytest.mark.usefixtures("no_system_clipboard")
 
 
 @pytest.fixture
@@ -298,6 +295,18 @@ async def test_annotations_of_an_article_in_the_trash_leave_review_archived_ones
         archive_article(pilot.app.db, kursk["id"])
         screen = await type_filter(pilot, "")
         assert len(excerpts(screen)) == len(ANNOTATIONS) + 1
+
+
+async def test_g_and_home_go_to_the_first_annotation_and_shift_g_and_end_to_the_last(library):
+    path, _, _ = library
+    async with MarginApp(path).run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        last = screen.table.row_count - 1
+        for end, start in (("G", "g"), ("end", "home")):
+            await pilot.press(end)
+            await until(pilot, lambda: screen.table.cursor_row == last)
+            await pilot.press(start)
+            await until(pilot, lambda: screen.table.cursor_row == 0)
 
 
 async def test_u_on_a_live_annotation_undoes_the_last_change(library):

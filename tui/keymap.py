@@ -40,6 +40,7 @@ _QUIET = frozenset({
     "sentence-next", "sentence-previous", "paragraph-next", "paragraph-previous",
     "document-start", "document-end", "page-down", "page-up", "extend-left", "extend-right",
     "extend-up", "extend-down", "find-next", "find-previous", "command-palette",
+    "library-first", "library-last", "review-first", "review-last",
 })
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from store.citations.marks import CLOSE_INNER, CLOSE_QUOTE, OPEN_INNER, OPEN_QUOTE
-from store.nocase import NOCASE_CLOSE, NOCASE_OPEN
+from store.nocase import NOCASE_CLOSE, NOCASE_OPEN, keeps_own_capitals
 
 # Words citeproc-js keeps in lower case inside a title (unless first, last, or after : ? !).
 # Its list also has phrases ("according to") and forms ("vs.", "d'") that can never match a
@@ -144,18 +144,8 @@ def title_case(text: str) -> str:
 
 # --- text protected from capitalisation ----------------------------------------------------
 
-# The markup itself, and reading text without it, live in store.nocase.
-
-# A word that is a web address ("rt.com", "Express.co.uk"), or that has a capital after its
-# first letter ("POLYGRAPH", "iStories", "MediaZona"): the outlet's own spelling.
-_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}/?", re.I)
-_INNER_CAPITAL = re.compile(r"\w[^\W\d_]*?[A-Z]")
-
-
-def keeps_own_capitals(name: str) -> bool:
-    """Whether a name is spelt in a way headline capitalisation would spoil: a word of it is a
-    web address or has a capital after its first letter."""
-    return any(_DOMAIN.fullmatch(word) or _INNER_CAPITAL.match(word) for word in name.split())
+# The markup itself, reading text without it, and which names keep their own capitals by
+# themselves live in store.nocase.
 
 
 def protect_outlet(outlet: str) -> str:

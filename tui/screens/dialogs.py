@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import annotations as store_annotations
 from store.display import display_safe
 from store.errors import MarginError, ValidationError
+from store.nocase import as_read, keeps_own_capitals, protected_whole
 from tui.keymap import bindings, display_keys
 from tui.widgets.safe_input import SafeInput
 
@@ -250,6 +251,8 @@ ARTICLE_FIELDS = (
     ("accessed", "Accessed", "YYYY-MM-DD"),
     ("section", "Section", ""),
 )
+KEEP_CAPITALS = "Keep the outlet's capitals as typed in citations"
+KEEP_CAPITALS_AUTOMATIC = "Kept as typed in citations: a web address, or capitals inside a word"
 
 
 class EditArticleScreen(ModalScreen[dict | None]):
@@ -267,6 +270,10 @@ class EditArticleScreen(ModalScreen[dict | None]):
         super().__init__()
         self.article = article
         self.initial = article_form_values(article)
+        self.initial_keep = protected_whole(article.get("outlet"))
+        self._keep_chosen = self.initial_keep
+        """The analyst's own choice for the checkbox, kept while an outlet is protected by
+        itself (so the box shows checked and cannot be unchecked) and given back after."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="article-dialog"):
@@ -278,6 +285,9 @@ class EditArticleScreen(ModalScreen[dict | None]):
                         yield SafeInput(self.initial[name], id=name, compact=True,
                                         placeholder=placeholder, select_on_focus=True)
                     yield Static("", id=f"{name}-error", classes="field-error")
+                    if name == "outlet":
+                        yield Checkbox(KEEP_CAPITALS, self.initial_keep, id="outlet-nocase",
+                                       compact=True)
             actions = self.app.actions  # type: ignore[attr-defined]
             yield Static(Text(f"{display_keys(actions['save'].keys)} save · "
                               f"{display_keys(actions['cancel'].keys)} cancel · tab next field "
@@ -286,12 +296,37 @@ class EditArticleScreen(ModalScreen[dict | None]):
     def on_mount(self) -> None:
         for error in self.query(".field-error").results(Static):
             error.display = False
+        self._show_automatic_capitals(self.initial["outlet"])
         self.query_one("#title", Input).focus()
 
     @property
     def values(self) -> dict[str, str]:
         """What the fields hold now."""
         return {name: self.query_one(f"#{name}", Input).value for name, _, _ in ARTICLE_FIELDS}
+
+    @property
+    def keep_capitals(self) -> bool:
+        """Whether the analyst asks for the outlet's capitals to be kept as typed."""
+        return self._keep_chosen
+
+    @on(Input.Changed, "#outlet")
+    def _outlet_typed(self, event: Input.Changed) -> None:
+        self._show_automatic_capitals(event.value)
+
+    @on(Checkbox.Changed, "#outlet-nocase")
+    def _keep_toggled(self, event: Checkbox.Changed) -> None:
+        if not event.checkbox.disabled:
+            self._keep_chosen = event.value
+
+    def _show_automatic_capitals(self, outlet: str) -> None:
+        """An outlet that keeps its capitals by itself (a web address, a capital inside a
+        word) shows the box checked and fixed, saying so; any other shows the analyst's choice."""
+        box = self.query_one("#outlet-nocase", Checkbox)
+        automatic = keeps_own_capitals(as_read(outlet))
+        with box.prevent(Checkbox.Changed):
+            box.value = automatic or self._keep_chosen
+        box.disabled = automatic
+        box.label = KEEP_CAPITALS_AUTOMATIC if automatic else KEEP_CAPITALS
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -300,10 +335,12 @@ class EditArticleScreen(ModalScreen[dict | None]):
     def action_save(self) -> None:
         """Check every field; save the changed ones if all are valid, else mark the bad ones."""
         from store.articles import edit_article
-        from store.metadata import checked_metadata
+        from store.metadata import checked_metadata, outlet_as_stored
 
         values = self.values
         changes = {name: value for name, value in values.items() if value != self.initial[name]}
+        if "outlet" in changes or self.keep_capitals != self.initial_keep:
+            changes["outlet"] = outlet_as_stored(values["outlet"], self.keep_capitals)
         problems: dict[str, str] = {}
         for name, value in values.items():
             try:
@@ -331,7 +368,7 @@ class EditArticleScreen(ModalScreen[dict | None]):
 
     def action_cancel(self) -> None:
         """Close without saving, asking first if anything was typed."""
-        if self.values == self.initial:
+        if self.values == self.initial and self.keep_capitals == self.initial_keep:
             self.dismiss(None)
             return
 
@@ -343,7 +380,10 @@ class EditArticleScreen(ModalScreen[dict | None]):
 
 
 def article_form_values(article: dict) -> dict[str, str]:
-    """An article's metadata as the form's fields show it: authors on one line, ``;`` between."""
+    """An article's metadata as the form's fields show it: authors on one line, ``;`` between,
+    an outlet protected as a whole without its markup (the checkbox under it says so)."""
     values = {name: article.get(name) or "" for name, _, _ in ARTICLE_FIELDS}
     values["authors"] = "; ".join(article.get("authors") or [])
+    if protected_whole(values["outlet"]):
+        values["outlet"] = as_read(values["outlet"])
     return values

@@ -17,8 +17,9 @@ from store import annotations as store_annotations
 from store import articles as store_articles
 from store.articles import list_articles
 from store.display import display_safe
-from store.errors import MarginError
+from store.errors import MarginError, ValidationError
 from store.nocase import as_read
+from store.query import LIBRARY_SYNTAX, parse_library_filter
 from tui.keymap import bindings, display_keys
 from tui.screens.dialogs import ConfirmImport, ConfirmTrash, ShowsArticle
 from tui.undoing import undo_latest
@@ -33,10 +34,12 @@ MIN_TITLE_WIDTH = 20
 
 
 class ArticleTable(DataTable, inherit_bindings=False):
-    """The articles, one a row; ``enter`` is left to the screen so the keymap decides it."""
+    """The articles, one a row; ``enter``, ``home`` and ``end`` are left to the screen so the
+    keymap decides them (DataTable's own home and end only scroll sideways)."""
 
     BINDINGS = [binding for binding in DataTable.BINDINGS
-                if getattr(binding, "action", None) != "select_cursor"]
+                if getattr(binding, "action", None) not in (
+                    "select_cursor", "scroll_home", "scroll_end")]
 
 
 class Prompt(SafeInput):
@@ -61,6 +64,13 @@ class Prompt(SafeInput):
 
 # What the list shows, and its name in the title bar.
 VIEWS = {"library": "Library", "archived": "Archive", "trash": "Trash"}
+# What the filter line's trash: and archived: terms list, named as the views are, by
+# (trashed, archived); None is either.
+CHOSEN = {(True, None): "Trash", (True, True): "Trash, from the archive",
+          (True, False): "Trash, from the library", (False, True): "Archive",
+          (False, False): "Library", (False, None): "Library and archive",
+          (None, None): "Library, archive and trash", (None, True): "Archive and trash",
+          (None, False): "Library and trash"}
 
 
 class LibraryScreen(ShowsArticle, Screen[None]):
@@ -72,15 +82,17 @@ class LibraryScreen(ShowsArticle, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.search = ""
+        self.filters: dict = {}
+        """``list_articles`` arguments from the filter line: its words, and which articles
+        (trash, archive) when it says; without those the view decides."""
         self.view = "library"
         self.importing: str | None = None
         """The path or URL of the latest import (one runs at a time), to ask about a refusal."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Prompt(placeholder="Filter by title, outlet or author", id="filter",
-                     classes="prompt")
+        yield Prompt(placeholder=f"Filter: {LIBRARY_SYNTAX}", id="filter", classes="prompt")
+        yield Static(id="filter-error")
         yield Prompt(placeholder="Path or URL to import, then enter", id="import",
                      classes="prompt")
         yield ArticleTable(id="articles", cursor_type="row", zebra_stripes=True)
@@ -122,7 +134,7 @@ class LibraryScreen(ShowsArticle, Screen[None]):
         if select is None and table.row_count:
             select = self.selected_article()
         table.clear()
-        for article in list_articles(self.app.db, search=self.search or None, state=self.view):
+        for article in list_articles(self.app.db, **{"state": self.view, **self.filters}):
             table.add_row(
                 Text(display_safe(article["title"], one_line=True), overflow="ellipsis",
                      no_wrap=True),
@@ -143,8 +155,9 @@ class LibraryScreen(ShowsArticle, Screen[None]):
             empty.display = False
             return
         keys = self.app.actions
-        if self.search:
-            message = f"No article matches “{display_safe(self.search, one_line=True)}”."
+        if self.filters:
+            line = self.query_one("#filter", Prompt).value.strip()
+            message = f"No article matches “{display_safe(line, one_line=True)}”."
         elif self.view != "library":
             message = (f"The {VIEWS[self.view].lower()} is empty: press "
                        f"{display_keys(keys['show-' + ('trash' if self.view == 'trash' else 'archive')].keys)} "
@@ -200,6 +213,14 @@ class LibraryScreen(ShowsArticle, Screen[None]):
         """Show the edited row at once, the cursor still on it."""
         self.reload(select=article["id"])
 
+    def action_library_first(self) -> None:
+        """Put the cursor on the first article listed."""
+        self.table.move_cursor(row=0)
+
+    def action_library_last(self) -> None:
+        """Put the cursor on the last article listed."""
+        self.table.move_cursor(row=self.table.row_count - 1)
+
     def action_show_trash(self) -> None:
         """Show the trash; pressed again, the library."""
         self._show("library" if self.view == "trash" else "trash")
@@ -210,8 +231,15 @@ class LibraryScreen(ShowsArticle, Screen[None]):
 
     def _show(self, view: str) -> None:
         self.view = view
-        self.sub_title = VIEWS[view]
+        self._retitle()
         self.reload()
+
+    def _retitle(self) -> None:
+        """Name what is listed: the view, or what the filter line's terms chose instead."""
+        if "trashed" in self.filters:
+            self.sub_title = CHOSEN[(self.filters["trashed"], self.filters["archived"])]
+        else:
+            self.sub_title = VIEWS[self.view]
 
     def action_archive_article(self) -> None:
         """Archive the article under the cursor: out of the library, its annotations in Review."""
@@ -238,11 +266,14 @@ class LibraryScreen(ShowsArticle, Screen[None]):
         self.app.push_screen(ConfirmTrash(title, count), answered)
 
     def action_library_restore(self) -> None:
-        """In the trash or the archive, bring the article back; in the library, undo."""
+        """On an article in the trash or the archive, bring it back; on one in the library, undo.
+
+        Asked of the article, not the view: the filter line can list the trash in any view."""
         article_id = self.selected_article()
-        if self.view == "trash" and article_id is not None:
+        article = store_articles.get_article(self.app.db, article_id) if article_id else None
+        if article is not None and article["deleted_at"]:
             self._change(store_articles.restore_article, article_id, "Restored")
-        elif self.view == "archived" and article_id is not None:
+        elif article is not None and article["archived_at"]:
             self._change(store_articles.unarchive_article, article_id, "Back in the library")
         else:
             self._undo()
@@ -276,7 +307,18 @@ class LibraryScreen(ShowsArticle, Screen[None]):
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
-        self.search = event.value.strip()
+        """Narrow the list as the line is typed; a term that means nothing is explained under
+        the line and the list stays as it was."""
+        error = self.query_one("#filter-error", Static)
+        try:
+            filters = parse_library_filter(event.value)
+        except ValidationError as problem:
+            error.update(Text(display_safe(str(problem), one_line=True)))
+            error.display = True
+            return
+        error.display = False
+        self.filters = filters
+        self._retitle()
         self.reload()
 
     @on(Input.Submitted, "#filter")
@@ -287,7 +329,9 @@ class LibraryScreen(ShowsArticle, Screen[None]):
     def filter_closed(self, event: Prompt.Closed) -> None:
         event.prompt.value = ""
         event.prompt.display = False
-        self.search = ""
+        self.query_one("#filter-error").display = False
+        self.filters = {}
+        self._retitle()
         self.reload()
         self.table.focus()
 
@@ -364,10 +408,12 @@ class LibraryScreen(ShowsArticle, Screen[None]):
             self.notify(str(error), title="Not imported", severity="error", timeout=10,
                         markup=False)
             return
-        if self.search:
+        if self.filters:
             # Clear a filter that would hide the article just imported.
             prompt = self.query_one("#filter", Prompt)
-            prompt.value, prompt.display, self.search = "", False, ""
+            prompt.value, prompt.display, self.filters = "", False, {}
+            self.query_one("#filter-error").display = False
+            self._retitle()
         self.reload(select=article["id"])
         if created:
             self.notify(article["title"], title="Imported", markup=False)

@@ -283,9 +283,13 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
             parts.append("SELECT")
         if span is not None:
             parts.append(f"{span[1] - span[0]} characters selected")
-        if self.matches is not None and self.match_index is not None and len(self.matches):
+        if self._on_current_match():
             parts.append(f"match {self.match_index + 1} of {len(self.matches)} "
                          f"for “{excerpt(self.matches.query, 30)}”")
+        else:
+            # The search is over (escape, or the cursor moved on): its count would only
+            # mislead; n and N still go on from wherever the cursor is.
+            self.match_index = None
         length = max(1, len(self.text))
         parts.append(f"{100 * view.cursor_offset // length}%")
         # Every move passes here: the app keeps the place and writes it now and then (tui.place).
@@ -514,6 +518,13 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         view.selecting = False
         view.move_to(start, center=True)
         self._update_status()
+
+    def _on_current_match(self) -> bool:
+        """Whether the cursor is on the match the search went to, with the matches marked."""
+        if self.matches is None or self.match_index is None or not self.view.has_matches:
+            return False
+        start, end = self.matches.spans[self.match_index]
+        return start <= self.view.cursor_offset < end
 
     def _require_matches(self) -> bool:
         if self.matches is None or not len(self.matches):

@@ -503,6 +503,16 @@ class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
     def action_review_sort_reverse(self) -> None:
         self.sort_by(self.order, not self.descending)
 
+    # --- moving to the ends
+
+    def action_review_first(self) -> None:
+        """Put the cursor on the first annotation."""
+        self.table.action_first_row()
+
+    def action_review_last(self) -> None:
+        """Put the cursor on the last annotation loaded (which fetches the next page, if any)."""
+        self.table.action_last_row()
+
     # --- the annotation under the cursor
 
     def current_id(self) -> str | None:

@@ -83,8 +83,9 @@ class AnnotationTable(ScrollView, can_focus=True):
         Binding("down", "cursor_down", "Down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home", "first_row", "First row", show=False),
-        Binding("end,ctrl+end", "last_row", "Last row", show=False),
+        # home and end are the screen's (review-first, review-last), so the keymap decides them.
+        Binding("ctrl+home", "first_row", "First row", show=False),
+        Binding("ctrl+end", "last_row", "Last row", show=False),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
