@@ -161,3 +161,23 @@ def test_see_more_lines_and_a_list_of_other_stories_go_while_the_article_list_st
         "- a reading room with two hundred seats,\n- a children's floor with its own entrance,\n"
         "- and a theatre for local companies.",
     ]
+
+
+def test_a_standfirst_written_as_an_h3_under_the_headline_opens_the_text():
+    # Express writes its standfirst as an <h3> straight after the <h1>, outside the body.
+    draft = read_source(str(LAYOUTS / "headline-with-h3-standfirst.html"))
+    paragraphs = draft.text.split("\n\n")
+    assert paragraphs[0] == (
+        "A cottage that housed three generations of lighthouse keepers will open to visitors next "
+        "spring after a fundraising campaign by villagers."
+    )
+    assert paragraphs[1].startswith("The two-room building on the headland")
+    assert draft.text.endswith("if enough volunteers come forward.")
+    assert "SEE MORE" not in draft.text
+    assert "harbour wall" not in draft.text  # the related-story headings beside the article
+
+
+def test_a_linked_heading_under_the_headline_is_another_story_not_the_standfirst():
+    draft = read_source(str(LAYOUTS / "headline-with-linked-h3.html"))
+    assert draft.text.split("\n\n")[0].startswith("Boats from six harbours")
+    assert "called off in 2019" not in draft.text
