@@ -181,3 +181,26 @@ def test_a_linked_heading_under_the_headline_is_another_story_not_the_standfirst
     draft = read_source(str(LAYOUTS / "headline-with-linked-h3.html"))
     assert draft.text.split("\n\n")[0].startswith("Boats from six harbours")
     assert "called off in 2019" not in draft.text
+
+
+def test_a_title_loses_the_site_name_the_page_adds_after_a_separator(drafts):
+    paradigm = drafts["0dd1357045727799a447563fd8851f4ebe79f042073ea16991a9b67aa595f81a"]
+    assert paradigm.title == "BREAKING: Lawan moves motion for Senate’s adjournment over Nzeribe, Adedoyin’s deaths"
+    assert paradigm.outlet == "The Paradigm"
+    bawaba = drafts["dc7ccccc1f34eb2928cb238739aaf18c712d59d8d34b41acfb29178aeba65356"]
+    assert bawaba.title == "Sweden Drops Its Investigation Into Rape Allegation Against Julian Assange"
+    jam = drafts["4219d096902dad9fd9d57e881e7928ca66bdf5334c2bc7dfddaa264887777a7a"]
+    assert jam.title == "Spiced Honey Pear Jam Recipe"
+
+
+def test_a_title_keeps_a_part_after_a_separator_that_is_not_the_site_name(tmp_path):
+    page = tmp_path / "storm.html"
+    paragraph = "<p>The storm reached the coast before dawn and closed every harbour between the two capes.</p>"
+    page.write_text(
+        '<html><head><meta property="og:title" content="Storm reaches the coast - what we know">'
+        '<meta property="og:site_name" content="Coastline.example"></head>'
+        f"<body><article><h1>Storm reaches the coast - what we know</h1>{paragraph * 3}</article></body></html>",
+        encoding="utf-8",
+    )
+    draft = read_source(str(page))
+    assert (draft.title, draft.outlet) == ("Storm reaches the coast - what we know", "Coastline.example")

@@ -118,14 +118,15 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
             "The page may need JavaScript or a login: save it from your browser, or paste the text into a .txt file.",
         )
     document = precise or balanced
-    title = clean_field(document.title or "") or first_line(text)
+    outlet = clean_field(document.sitename or "")
+    title = _without_site_name(clean_field(document.title or ""), outlet) or first_line(text)
     text = with_standfirst(tree, _without_headline(text, title))
     authors, author_notice = checked_authors(split_authors(document.author or ""))
     fields: dict[str, Any] = {
         "text": text,
         "title": title,
         "authors": authors,
-        "outlet": clean_field(document.sitename or ""),
+        "outlet": outlet,
         "url": clean_field(document.url) if document.url and URL_RE.match(document.url) else None,
         "published": _published_from_tree(tree) or parse_published(document.date or ""),
         "section": _meta_content(tree, ("article:section",)),
@@ -133,6 +134,31 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
         "notices": {"authors": author_notice} if author_notice else {},
     }
     return fields
+
+
+# What pages put between a headline and their own name in <title>: "Headline - The Paradigm",
+# "Headline | Al Bawaba", "Headline — Site".
+_TITLE_SEPARATOR_RE = re.compile(r"\s+(?:[-–—|·»:]|::)\s+")
+
+
+def _without_site_name(title: str | None, outlet: str | None) -> str | None:
+    """``title`` without the site's name that pages add before or after a separator.
+
+    Only a part that is the outlet's name (in any case) goes: "Storm - what we know" keeps
+    its tail, and a title that is nothing but the name stays as it is.
+    """
+    if not title or not outlet:
+        return title
+    separators = list(_TITLE_SEPARATOR_RE.finditer(title))
+    if not separators:
+        return title
+    name = outlet.casefold()
+    last, first = separators[-1], separators[0]
+    if title[last.end():].casefold() == name:
+        return title[: last.start()]
+    if title[: first.start()].casefold() == name:
+        return title[first.end():]
+    return title
 
 
 def _without_headline(text: str, title: str | None) -> str:
