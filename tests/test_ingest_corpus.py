@@ -204,3 +204,18 @@ def test_a_title_keeps_a_part_after_a_separator_that_is_not_the_site_name(tmp_pa
     )
     draft = read_source(str(page))
     assert (draft.title, draft.outlet) == ("Storm reaches the coast - what we know", "Coastline.example")
+
+
+def test_authors_come_from_the_pages_linked_data_before_its_byline_text(drafts):
+    # Wired's <meta name="author"> names the publisher; its linked data names the writer.
+    wired = drafts["2f42ef1d3ea0c96e56355d3db93d0e06b47e760b74f6f4261278b8cd1c246dd6"]
+    assert (wired.authors, wired.outlet) == (["Molly Wood"], "Wired")
+    # The byline text loses the initial's full stop; the linked data keeps the name as written.
+    wsj = drafts["042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856"]
+    assert wsj.authors == ["Sarah E. Needleman"]
+
+
+def test_a_site_that_names_itself_as_author_gives_no_author(drafts):
+    # Al Bawaba's linked data gives "Al-Bawaba" as the author: that is the outlet, not a writer.
+    bawaba = drafts["dc7ccccc1f34eb2928cb238739aaf18c712d59d8d34b41acfb29178aeba65356"]
+    assert (bawaba.authors, bawaba.outlet, bawaba.notices) == ([], "Al Bawaba", {})

@@ -14,6 +14,7 @@ from store.ingest.authors import checked_authors
 from store.ingest.boilerplate import remove_teasers
 from store.ingest.draft import Draft, checked_language, clean_field, parse_published, split_authors
 from store.ingest.fetching import URL_RE
+from store.ingest.linked_data import linked_data_authors
 from store.ingest.standfirst import mark_subheadings, with_standfirst
 from store.ingest.text_files import first_line
 from store.text import UTF16_BOMS, binary_error, normalise
@@ -121,7 +122,8 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
     outlet = clean_field(document.sitename or "")
     title = _without_site_name(clean_field(document.title or ""), outlet) or first_line(text)
     text = with_standfirst(tree, _without_headline(text, title))
-    authors, author_notice = checked_authors(split_authors(document.author or ""))
+    byline = linked_data_authors(tree, outlet) or split_authors(document.author or "")
+    authors, author_notice = checked_authors(byline)
     fields: dict[str, Any] = {
         "text": text,
         "title": title,
