@@ -219,3 +219,21 @@ def test_a_site_that_names_itself_as_author_gives_no_author(drafts):
     # Al Bawaba's linked data gives "Al-Bawaba" as the author: that is the outlet, not a writer.
     bawaba = drafts["dc7ccccc1f34eb2928cb238739aaf18c712d59d8d34b41acfb29178aeba65356"]
     assert (bawaba.authors, bawaba.outlet, bawaba.notices) == ([], "Al Bawaba", {})
+
+
+def test_a_byline_written_name_full_stop_organisation_keeps_only_the_name(drafts):
+    # Sputnik's <meta name="author"> reads "Finian Cunningham. Sputnik International".
+    sputnik = drafts["1f765c48780665e89cc3af1f7c9af47876e9fae9b5be4a936b0649e10f5e3198"]
+    assert (sputnik.authors, sputnik.notices) == (["Finian Cunningham"], {})
+
+
+def test_a_title_before_the_name_is_not_mistaken_for_a_name_ending_at_its_full_stop(tmp_path):
+    page = tmp_path / "doctor.html"
+    paragraph = "<p>The clinic on the harbour will open on Sundays from next month, the health board said.</p>"
+    page.write_text(
+        '<html><head><meta name="author" content="Dr. Mira Olsen"><title>Clinic opens on Sundays</title></head>'
+        f"<body><article><h1>Clinic opens on Sundays</h1>{paragraph * 3}</article></body></html>",
+        encoding="utf-8",
+    )
+    [author] = read_source(str(page)).authors
+    assert author.endswith("Mira Olsen")

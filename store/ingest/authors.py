@@ -1,10 +1,11 @@
 """Which names a page gives as its author are names of authors at all.
 
 A page's byline is often not a byline: a fact-check names the party it checks, a byline
-runs on into the writer's job ("… is a reporter"), or a site label rides along. A citation
-with no author is still a valid citation; one with a wrong author is not. So a byline is
-kept only when every name in it looks like a person or an organisation (see
-``looks_like_a_name``); otherwise the author is left empty and the draft says why.
+runs on into the writer's job ("… is a reporter") or employer ("Name. Sputnik International"),
+or a site label rides along. A citation with no author is still a valid citation; one with
+a wrong author is not. So a byline is kept only when every name in it looks like a person
+or an organisation (see ``looks_like_a_name``); otherwise the author is left empty and the
+draft says why.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ _JOINED_PARTICLE_RE = re.compile(r"^(?:al|el|ad|ud|bin|ibn|d|l)[-'’]\w", re.IG
 _INITIALS_RE = re.compile(r"^(?:[^\W\d_]\.)+$")
 _WORD_RE = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*[.,]?$")
 _MAX_NAME_WORDS = 8
+# "Finian Cunningham. Sputnik International": a full stop after a whole word (not after an
+# initial, as in "Sarah E. Needleman") ends the name, and where the author works follows.
+_AFFILIATION_RE = re.compile(r"^(.*?[^\W\d_]{2})\.\s+\S")
+# Abbreviations that end in a full stop inside a name: "Dr. Jane Roe", "John Smith Jr.".
+_ABBREVIATIONS = frozenset("capt col dr gen hon jr lt mr mrs ms prof rev sgt sr st".split())
 # Job titles that bylines list beside the name: they describe an author, they are not one.
 _ROLE_RE = re.compile(r"(?:editor(?:-at-large)?|reporter|correspondent|columnist|contributor|writer|staff)", re.IGNORECASE)
 
@@ -34,6 +40,18 @@ _ROLE_RE = re.compile(r"(?:editor(?:-at-large)?|reporter|correspondent|columnist
 def cleaned_name(name: str) -> str:
     """``name`` without a leading "By"/"Analysis by" and without a trailing "is a …" sentence."""
     return _JOB_SENTENCE_RE.sub("", _BY_PREFIX_RE.sub("", name.strip())).strip()
+
+
+def name_before_affiliation(byline: str) -> str | None:
+    """The name in a byline written "Name. Organisation"; None when it is not written so."""
+    match = _AFFILIATION_RE.match(byline.strip())
+    if not match:
+        return None
+    name = match.group(1)
+    words = name.split()
+    if len(words) < 2 or words[-1].casefold() in _ABBREVIATIONS or not looks_like_a_name(name):
+        return None
+    return name
 
 
 def looks_like_a_name(name: str) -> bool:

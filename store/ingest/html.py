@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from store.errors import InputError
-from store.ingest.authors import checked_authors
+from store.ingest.authors import checked_authors, name_before_affiliation
 from store.ingest.boilerplate import remove_teasers
 from store.ingest.draft import Draft, checked_language, clean_field, parse_published, split_authors
 from store.ingest.fetching import URL_RE
@@ -122,7 +122,7 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
     outlet = clean_field(document.sitename or "")
     title = _without_site_name(clean_field(document.title or ""), outlet) or first_line(text)
     text = with_standfirst(tree, _without_headline(text, title))
-    byline = linked_data_authors(tree, outlet) or split_authors(document.author or "")
+    byline = linked_data_authors(tree, outlet) or _affiliated_byline(tree) or split_authors(document.author or "")
     authors, author_notice = checked_authors(byline)
     fields: dict[str, Any] = {
         "text": text,
@@ -161,6 +161,17 @@ def _without_site_name(title: str | None, outlet: str | None) -> str | None:
     if title[: first.start()].casefold() == name:
         return title[first.end():]
     return title
+
+
+def _affiliated_byline(tree: Any) -> list[str]:
+    """The author of a ``<meta name="author">`` written "Name. Organisation", as a list.
+
+    Read from the page itself because the extractor drops the full stop that ends the name
+    ("Finian Cunningham Sputnik International").
+    """
+    byline = _meta_content(tree, ("author",))
+    name = name_before_affiliation(byline) if byline else None
+    return [name] if name else []
 
 
 def _without_headline(text: str, title: str | None) -> str:
