@@ -237,3 +237,9 @@ def test_a_title_before_the_name_is_not_mistaken_for_a_name_ending_at_its_full_s
     )
     [author] = read_source(str(page)).authors
     assert author.endswith("Mira Olsen")
+
+
+def test_a_byline_in_capitals_ends_where_the_capitals_end(drafts):
+    # AP: "By DANICA KIRKA and JILL LAWLESS" with "Associated Press" in the next box.
+    ap = drafts["e7994d5500875202d93e736e8f0c8a0436107d10add94ce3789001b8c5c32358"]
+    assert (ap.authors, ap.notices) == (["DANICA KIRKA", "JILL LAWLESS"], {})

@@ -38,8 +38,26 @@ _ROLE_RE = re.compile(r"(?:editor(?:-at-large)?|reporter|correspondent|columnist
 
 
 def cleaned_name(name: str) -> str:
-    """``name`` without a leading "By"/"Analysis by" and without a trailing "is a …" sentence."""
-    return _JOB_SENTENCE_RE.sub("", _BY_PREFIX_RE.sub("", name.strip())).strip()
+    """``name`` without a leading "By"/"Analysis by", a trailing "is a …" sentence, or the
+    label that follows a name set in capitals."""
+    return _without_label_after_capitals(_JOB_SENTENCE_RE.sub("", _BY_PREFIX_RE.sub("", name.strip())).strip())
+
+
+def _without_label_after_capitals(name: str) -> str:
+    """"JILL LAWLESS Associated Press" as "JILL LAWLESS": a byline in capitals ends where they do.
+
+    Pages that set bylines in capitals put the agency or desk after them in ordinary case,
+    and the two arrive as one string. Only a name of two or more words in capitals, followed
+    by capitalised words in ordinary case, is cut.
+    """
+    words = name.split()
+    capitals = 0
+    while capitals < len(words) and words[capitals].isupper() and len(words[capitals]) > 1:
+        capitals += 1
+    rest = words[capitals:]
+    if capitals >= 2 and rest and all(word[0].isupper() and not word.isupper() for word in rest):
+        return " ".join(words[:capitals])
+    return name
 
 
 def name_before_affiliation(byline: str) -> str | None:
