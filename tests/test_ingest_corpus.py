@@ -243,3 +243,22 @@ def test_a_byline_in_capitals_ends_where_the_capitals_end(drafts):
     # AP: "By DANICA KIRKA and JILL LAWLESS" with "Associated Press" in the next box.
     ap = drafts["e7994d5500875202d93e736e8f0c8a0436107d10add94ce3789001b8c5c32358"]
     assert (ap.authors, ap.notices) == (["DANICA KIRKA", "JILL LAWLESS"], {})
+
+
+def test_a_fact_check_is_dated_when_it_was_published_not_when_the_claim_was_made(drafts):
+    # PolitiFact prints the claim's date ("on Sunday, October 13th, 2019") near the top and its
+    # own under "Published:"; the page has no date in its metadata.
+    politifact = drafts["9e8c9f082a8d77c58c17bda03b6b4bb6a1d6883fe196c252db4ca83b9991e0d3"]
+    assert politifact.published == "2019-11-18T11:08"
+
+
+def test_a_published_label_gives_the_date_and_an_updated_label_does_not(tmp_path):
+    page = tmp_path / "dated.html"
+    paragraph = "<p>The lifeboat crew was called out twice in one night, the station's log shows.</p>"
+    page.write_text(
+        "<html><head><title>Busy night for the lifeboat</title></head><body><article>"
+        "<h1>Busy night for the lifeboat</h1><p class='meta'>Updated: 9 March 2024, 16:40</p>"
+        f"<p class='meta'>Posted on 3rd March 2024</p>{paragraph * 3}</article></body></html>",
+        encoding="utf-8",
+    )
+    assert read_source(str(page)).published == "2024-03-03"

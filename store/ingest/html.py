@@ -17,6 +17,7 @@ from store.ingest.fetching import URL_RE
 from store.ingest.linked_data import linked_data_authors
 from store.ingest.standfirst import mark_subheadings, with_standfirst
 from store.ingest.text_files import first_line
+from store.ingest.written_dates import parse_written_date
 from store.text import UTF16_BOMS, binary_error, normalise
 
 # trafilatura and its helpers log warnings such as "discarding data" for pages they cannot
@@ -241,13 +242,36 @@ _PUBLISHED_KEYS = (
 
 
 def _published_from_tree(tree: Any) -> str | None:
-    """The publication time the page states in its metadata, with its offset if given."""
+    """The publication time the page states in its metadata (or under a "Published:" label),
+    with its offset if given."""
     value = _meta_content(tree, _PUBLISHED_KEYS)
     if value and (published := parse_published(value)):
         return published
     for script in tree.iterfind(".//script[@type='application/ld+json']"):
         match = re.search(r'"datePublished"\s*:\s*"([^"]+)"', script.text or "")
         if match and (published := parse_published(match.group(1))):
+            return published
+    return _published_label(tree)
+
+
+# "Published: Monday, November 18th, 2019 at 11:08 a.m.": the date a page prints for readers
+# under a label. Only "published" or "posted": an "Updated" date is not when it appeared.
+_PUBLISHED_LABEL_RE = re.compile(r"^(?:first\s+)?(?:published|posted)(?:\s+on)?\s*:?\s+(?P<date>.+)$", re.IGNORECASE)
+_PUBLISHED_LABEL_MAX_CHARS = 80
+
+
+def _published_label(tree: Any) -> str | None:
+    """The date after the first "Published:" label on the page, when the rest is only a date.
+
+    Trusted before the date the extractor guesses from the page, which can be another date
+    printed near the top (a fact-check prints when the claim it checks was made).
+    """
+    for element in tree.iter("p", "span", "div", "time", "li", "dd"):
+        text = " ".join(element.text_content().split())
+        if len(text) > _PUBLISHED_LABEL_MAX_CHARS:
+            continue
+        match = _PUBLISHED_LABEL_RE.match(text)
+        if match and (published := parse_written_date(match.group("date"))):
             return published
     return None
 
