@@ -262,3 +262,11 @@ def test_a_published_label_gives_the_date_and_an_updated_label_does_not(tmp_path
         encoding="utf-8",
     )
     assert read_source(str(page)).published == "2024-03-03"
+
+
+def test_a_by_line_run_into_its_date_gives_the_authors_the_extractor_missed(drafts):
+    # PolitiFact: "By Matthew Digby , Minh Do on Monday, November 18th, 2019 at 11:08 a.m."
+    statement = drafts["9e8c9f082a8d77c58c17bda03b6b4bb6a1d6883fe196c252db4ca83b9991e0d3"]
+    guide = drafts["b6906ca016bbfc64c90426e098c75b3e8c84457a77f51f1e7ea6941cb80c2147"]
+    assert (statement.authors, statement.notices) == (["Matthew Digby", "Minh Do"], {})
+    assert (guide.authors, guide.notices) == (["Louis Jacobson"], {})

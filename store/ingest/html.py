@@ -17,7 +17,7 @@ from store.ingest.fetching import URL_RE
 from store.ingest.linked_data import linked_data_authors
 from store.ingest.standfirst import mark_subheadings, with_standfirst
 from store.ingest.text_files import first_line
-from store.ingest.written_dates import parse_written_date
+from store.ingest.written_dates import parse_byline_dateline, parse_written_date
 from store.text import UTF16_BOMS, binary_error, normalise
 
 # trafilatura and its helpers log warnings such as "discarding data" for pages they cannot
@@ -123,7 +123,8 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
     outlet = clean_field(document.sitename or "")
     title = _without_site_name(clean_field(document.title or ""), outlet) or first_line(text)
     text = with_standfirst(tree, _without_headline(text, title))
-    byline = linked_data_authors(tree, outlet) or _affiliated_byline(tree) or split_authors(document.author or "")
+    byline = (linked_data_authors(tree, outlet) or _affiliated_byline(tree)
+              or split_authors(document.author or "") or _dateline_byline(tree))
     authors, author_notice = checked_authors(byline)
     fields: dict[str, Any] = {
         "text": text,
@@ -173,6 +174,22 @@ def _affiliated_byline(tree: Any) -> list[str]:
     byline = _meta_content(tree, ("author",))
     name = name_before_affiliation(byline) if byline else None
     return [name] if name else []
+
+
+_BYLINE_START_RE = re.compile(r"^by\s", re.IGNORECASE)
+_BYLINE_MAX_WORDS = 30
+
+
+def _dateline_byline(tree: Any) -> list[str]:
+    """The authors of the page's first "By … on <date>" line, which extractors can miss
+    ("By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m." on PolitiFact)."""
+    for element in tree.iter("p", "div", "span"):
+        text = " ".join(element.text_content().split())
+        if _BYLINE_START_RE.match(text) and len(text.split()) <= _BYLINE_MAX_WORDS:
+            byline = parse_byline_dateline(text)
+            if byline:
+                return [name for name in byline["authors"] if name]
+    return []
 
 
 def _without_headline(text: str, title: str | None) -> str:

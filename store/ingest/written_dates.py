@@ -1,12 +1,14 @@
-"""Dates as pages and bylines write them for people: "Sunday, 7 September 2025, 17:21",
-"Monday, November 18th, 2019 at 11:08 a.m.", in English, Ukrainian or Russian month names.
+"""Dates as pages and bylines write them for people ("Sunday, 7 September 2025, 17:21",
+"Monday, November 18th, 2019 at 11:08 a.m.", in English, Ukrainian or Russian month names),
+and bylines run into them ("By Louis Jacobson on Monday, …").
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from store.ingest.draft import parse_published
+from store.ingest.draft import clean_field, parse_published
 
 
 def _numbered(names: str) -> dict[str, int]:
@@ -71,3 +73,22 @@ def parse_written_date(text: str) -> str | None:
     if match is None or match.group("names"):
         return None
     return iso_from_match(match)
+
+
+def parse_byline_dateline(line: str) -> dict[str, Any] | None:
+    """Split a byline run into its dateline into authors and a time: ``Olga KatsimonSunday, 7
+    September 2025, 17:21``, ``By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m.``."""
+    match = match_dateline(line)
+    if match is None:
+        return None
+    names = re.sub(r"\s+on$", "", match.group("names").strip(" ,;|-–—"), flags=re.IGNORECASE).strip(" ,;|-–—")
+    # A caption such as "Rally in Kyiv, 7 September 2025" must stay article text: a dateline
+    # has a weekday or a time, and the names before it are short and have no colon.
+    if not (match.group("weekday") or match.group("hour")) or ":" in names or len(names.split()) > 12:
+        return None
+    published = iso_from_match(match)
+    if published is None:
+        return None
+    names = re.sub(r"^(?:by|від|автор)\s+", "", names, flags=re.IGNORECASE)
+    authors = [n for n in re.split(r"\s*(?:,|;|&|\band\b|\bта\b|\bі\b|\bи\b)\s*", names) if n.strip()]
+    return {"authors": [clean_field(n) for n in authors], "published": published}
