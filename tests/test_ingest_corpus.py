@@ -270,3 +270,12 @@ def test_a_by_line_run_into_its_date_gives_the_authors_the_extractor_missed(draf
     guide = drafts["b6906ca016bbfc64c90426e098c75b3e8c84457a77f51f1e7ea6941cb80c2147"]
     assert (statement.authors, statement.notices) == (["Matthew Digby", "Minh Do"], {})
     assert (guide.authors, guide.notices) == (["Louis Jacobson"], {})
+
+
+def test_the_site_account_that_posted_a_page_is_not_its_author(drafts):
+    theater = drafts["8cad00dc22de45ba42e9540421b5f78333f7ac57b385d69acb27a53b9fd69f0c"]
+    assert theater.authors == []
+    assert theater.notices == {
+        "authors": "the author was left empty: the page's byline 'Jdadmin' does not read as the "
+        "name of a person or organisation"
+    }

@@ -28,6 +28,8 @@ _JOINED_PARTICLE_RE = re.compile(r"^(?:al|el|ad|ud|bin|ibn|d|l)[-'’]\w", re.IG
 _INITIALS_RE = re.compile(r"^(?:[^\W\d_]\.)+$")
 _WORD_RE = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*[.,]?$")
 _MAX_NAME_WORDS = 8
+# The site's account that posted the page ("admin", "Jdadmin", "webmaster"), not a writer.
+_ACCOUNT_RE = re.compile(r"^(?:\w*admin\w*|webmaster)$", re.IGNORECASE)
 # "Finian Cunningham. Sputnik International": a full stop after a whole word (not after an
 # initial, as in "Sarah E. Needleman") ends the name, and where the author works follows.
 _AFFILIATION_RE = re.compile(r"^(.*?[^\W\d_]{2})\.\s+\S")
@@ -76,11 +78,12 @@ def looks_like_a_name(name: str) -> bool:
     """Whether ``name`` reads as a person's or an organisation's name.
 
     A name is one to eight words, each capitalised (or an initial, or a particle such as
-    "de", "al-" or "of"), with no digits, addresses or separators such as "·" or "|". Words
-    in scripts without capitals pass: their case says nothing.
+    "de", "al-" or "of"), with no digits, addresses or separators such as "·" or "|", and is
+    not a site account such as "admin". Words in scripts without capitals pass: their case
+    says nothing.
     """
     words = name.split()
-    if not words or len(words) > _MAX_NAME_WORDS:
+    if not words or len(words) > _MAX_NAME_WORDS or _ACCOUNT_RE.match(name):
         return False
     for word in words:
         if word.casefold() in _NAME_PARTICLES or _JOINED_PARTICLE_RE.match(word) or _INITIALS_RE.match(word):
