@@ -176,7 +176,7 @@ def _affiliated_byline(tree: Any) -> list[str]:
     return [name] if name else []
 
 
-_BYLINE_START_RE = re.compile(r"^by\s", re.IGNORECASE)
+_BYLINE_START_RE = re.compile(r"^by(?:\s|$)", re.IGNORECASE)
 _BYLINE_MAX_WORDS = 30
 
 
@@ -184,12 +184,23 @@ def _dateline_byline(tree: Any) -> list[str]:
     """The authors of the page's first "By … on <date>" line, which extractors can miss
     ("By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m." on PolitiFact)."""
     for element in tree.iter("p", "div", "span"):
+        if not _BYLINE_START_RE.match(_opening_text(element)):
+            continue
         text = " ".join(element.text_content().split())
-        if _BYLINE_START_RE.match(text) and len(text.split()) <= _BYLINE_MAX_WORDS:
+        if len(text.split()) <= _BYLINE_MAX_WORDS:
             byline = parse_byline_dateline(text)
             if byline:
                 return [name for name in byline["authors"] if name]
     return []
+
+
+def _opening_text(element: Any) -> str:
+    """The words an element starts with (its own text, or its first child's): a cheap look at
+    whether it opens with a label, before its whole text is gathered."""
+    text = (element.text or "").strip()
+    if not text and len(element) and isinstance(element[0].tag, str):
+        text = (element[0].text or "").strip()
+    return " ".join(text.split())
 
 
 def _without_headline(text: str, title: str | None) -> str:
@@ -274,6 +285,7 @@ def _published_from_tree(tree: Any) -> str | None:
 # "Published: Monday, November 18th, 2019 at 11:08 a.m.": the date a page prints for readers
 # under a label. Only "published" or "posted": an "Updated" date is not when it appeared.
 _PUBLISHED_LABEL_RE = re.compile(r"^(?:first\s+)?(?:published|posted)(?:\s+on)?\s*:?\s+(?P<date>.+)$", re.IGNORECASE)
+_PUBLISHED_LABEL_START_RE = re.compile(r"^(?:first\s+)?(?:published|posted)\b", re.IGNORECASE)
 _PUBLISHED_LABEL_MAX_CHARS = 80
 
 
@@ -284,6 +296,8 @@ def _published_label(tree: Any) -> str | None:
     printed near the top (a fact-check prints when the claim it checks was made).
     """
     for element in tree.iter("p", "span", "div", "time", "li", "dd"):
+        if not _PUBLISHED_LABEL_START_RE.match(_opening_text(element)):
+            continue
         text = " ".join(element.text_content().split())
         if len(text) > _PUBLISHED_LABEL_MAX_CHARS:
             continue
