@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -332,6 +333,94 @@ def test_an_unreachable_url_is_refused(kursk_db):
         port = probe.getsockname()[1]
     before = dump(db)
     assert_refused(margin("import", f"http://127.0.0.1:{port}/story", db=db), "127.0.0.1")
+    assert dump(db) == before
+
+
+class _SilentTLS:
+    """A server on 127.0.0.1 that accepts connections and never answers a TLS ClientHello."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.accepted: list[float] = []  # when each connection was accepted (time.monotonic)
+        self._held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:  # closed at the end of the test
+                return
+            self.accepted.append(time.monotonic())
+            self._held.append(conn)
+
+    def close(self) -> None:
+        self.listener.close()
+        for conn in self._held:
+            conn.close()
+
+
+@pytest.fixture
+def silent_tls():
+    server = _SilentTLS()
+    yield server
+    server.close()
+
+
+# Time a finished margin process may still need after its deadline to print and exit, on a busy
+# machine; well under the extra time the old code took in each test below.
+_EXIT_SLACK = 2.5
+
+
+def test_a_server_that_stalls_the_tls_handshake_is_cut_off_at_the_time_limit(kursk_db, silent_tls):
+    db, _ = kursk_db
+    before = dump(db)
+    result = margin("import", f"https://127.0.0.1:{silent_tls.port}/story", "--timeout", "2", db=db)
+    ended = time.monotonic()
+    assert_refused(result, "after 2 s, the time limit")
+    assert len(silent_tls.accepted) == 1
+    assert ended - silent_tls.accepted[0] < 2 + _EXIT_SLACK
+    assert dump(db) == before
+
+
+class _LateRedirect(http.server.BaseHTTPRequestHandler):
+    """Answers after most of the time limit has gone, with a redirect to ``target``."""
+
+    target = ""
+    delay = 0.0
+    requested: list[float] = []
+
+    def do_GET(self):  # noqa: N802 (the name http.server calls)
+        self.requested.append(time.monotonic())
+        threading.Event().wait(self.delay)  # the server's own pace, not the test's
+        self.send_response(302)
+        self.send_header("Location", self.target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_time_limit_covers_connecting_and_the_tls_handshake_after_a_redirect(kursk_db, silent_tls):
+    # The redirect comes after 4 of the 5 seconds; a new connection and its handshake used to
+    # get a whole wait (5 s) of their own, ending the import at about 9 s instead of 5.
+    db, _ = kursk_db
+    _LateRedirect.target, _LateRedirect.delay, _LateRedirect.requested = (
+        f"https://127.0.0.1:{silent_tls.port}/story", 4.0, [])
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _LateRedirect)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        before = dump(db)
+        result = margin("import", f"http://127.0.0.1:{httpd.server_address[1]}/story", "--timeout", "5", db=db)
+        ended = time.monotonic()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert_refused(result, "after 5 s, the time limit")
+    assert len(silent_tls.accepted) == 1  # the redirect was followed to the silent server
+    assert ended - _LateRedirect.requested[0] < 5 + _EXIT_SLACK
     assert dump(db) == before
 
 

@@ -161,3 +161,121 @@ def test_see_more_lines_and_a_list_of_other_stories_go_while_the_article_list_st
         "- a reading room with two hundred seats,\n- a children's floor with its own entrance,\n"
         "- and a theatre for local companies.",
     ]
+
+
+def test_a_standfirst_written_as_an_h3_under_the_headline_opens_the_text():
+    # Express writes its standfirst as an <h3> straight after the <h1>, outside the body.
+    draft = read_source(str(LAYOUTS / "headline-with-h3-standfirst.html"))
+    paragraphs = draft.text.split("\n\n")
+    assert paragraphs[0] == (
+        "A cottage that housed three generations of lighthouse keepers will open to visitors next "
+        "spring after a fundraising campaign by villagers."
+    )
+    assert paragraphs[1].startswith("The two-room building on the headland")
+    assert draft.text.endswith("if enough volunteers come forward.")
+    assert "SEE MORE" not in draft.text
+    assert "harbour wall" not in draft.text  # the related-story headings beside the article
+
+
+def test_a_linked_heading_under_the_headline_is_another_story_not_the_standfirst():
+    draft = read_source(str(LAYOUTS / "headline-with-linked-h3.html"))
+    assert draft.text.split("\n\n")[0].startswith("Boats from six harbours")
+    assert "called off in 2019" not in draft.text
+
+
+def test_a_title_loses_the_site_name_the_page_adds_after_a_separator(drafts):
+    paradigm = drafts["0dd1357045727799a447563fd8851f4ebe79f042073ea16991a9b67aa595f81a"]
+    assert paradigm.title == "BREAKING: Lawan moves motion for Senate’s adjournment over Nzeribe, Adedoyin’s deaths"
+    assert paradigm.outlet == "The Paradigm"
+    bawaba = drafts["dc7ccccc1f34eb2928cb238739aaf18c712d59d8d34b41acfb29178aeba65356"]
+    assert bawaba.title == "Sweden Drops Its Investigation Into Rape Allegation Against Julian Assange"
+    jam = drafts["4219d096902dad9fd9d57e881e7928ca66bdf5334c2bc7dfddaa264887777a7a"]
+    assert jam.title == "Spiced Honey Pear Jam Recipe"
+
+
+def test_a_title_keeps_a_part_after_a_separator_that_is_not_the_site_name(tmp_path):
+    page = tmp_path / "storm.html"
+    paragraph = "<p>The storm reached the coast before dawn and closed every harbour between the two capes.</p>"
+    page.write_text(
+        '<html><head><meta property="og:title" content="Storm reaches the coast - what we know">'
+        '<meta property="og:site_name" content="Coastline.example"></head>'
+        f"<body><article><h1>Storm reaches the coast - what we know</h1>{paragraph * 3}</article></body></html>",
+        encoding="utf-8",
+    )
+    draft = read_source(str(page))
+    assert (draft.title, draft.outlet) == ("Storm reaches the coast - what we know", "Coastline.example")
+
+
+def test_authors_come_from_the_pages_linked_data_before_its_byline_text(drafts):
+    # Wired's <meta name="author"> names the publisher; its linked data names the writer.
+    wired = drafts["2f42ef1d3ea0c96e56355d3db93d0e06b47e760b74f6f4261278b8cd1c246dd6"]
+    assert (wired.authors, wired.outlet) == (["Molly Wood"], "Wired")
+    # The byline text loses the initial's full stop; the linked data keeps the name as written.
+    wsj = drafts["042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856"]
+    assert wsj.authors == ["Sarah E. Needleman"]
+
+
+def test_a_site_that_names_itself_as_author_gives_no_author(drafts):
+    # Al Bawaba's linked data gives "Al-Bawaba" as the author: that is the outlet, not a writer.
+    bawaba = drafts["dc7ccccc1f34eb2928cb238739aaf18c712d59d8d34b41acfb29178aeba65356"]
+    assert (bawaba.authors, bawaba.outlet, bawaba.notices) == ([], "Al Bawaba", {})
+
+
+def test_a_byline_written_name_full_stop_organisation_keeps_only_the_name(drafts):
+    # Sputnik's <meta name="author"> reads "Finian Cunningham. Sputnik International".
+    sputnik = drafts["1f765c48780665e89cc3af1f7c9af47876e9fae9b5be4a936b0649e10f5e3198"]
+    assert (sputnik.authors, sputnik.notices) == (["Finian Cunningham"], {})
+
+
+def test_a_title_before_the_name_is_not_mistaken_for_a_name_ending_at_its_full_stop(tmp_path):
+    page = tmp_path / "doctor.html"
+    paragraph = "<p>The clinic on the harbour will open on Sundays from next month, the health board said.</p>"
+    page.write_text(
+        '<html><head><meta name="author" content="Dr. Mira Olsen"><title>Clinic opens on Sundays</title></head>'
+        f"<body><article><h1>Clinic opens on Sundays</h1>{paragraph * 3}</article></body></html>",
+        encoding="utf-8",
+    )
+    [author] = read_source(str(page)).authors
+    assert author.endswith("Mira Olsen")
+
+
+def test_a_byline_in_capitals_ends_where_the_capitals_end(drafts):
+    # AP: "By DANICA KIRKA and JILL LAWLESS" with "Associated Press" in the next box.
+    ap = drafts["e7994d5500875202d93e736e8f0c8a0436107d10add94ce3789001b8c5c32358"]
+    assert (ap.authors, ap.notices) == (["DANICA KIRKA", "JILL LAWLESS"], {})
+
+
+def test_a_fact_check_is_dated_when_it_was_published_not_when_the_claim_was_made(drafts):
+    # PolitiFact prints the claim's date ("on Sunday, October 13th, 2019") near the top and its
+    # own under "Published:"; the page has no date in its metadata.
+    politifact = drafts["9e8c9f082a8d77c58c17bda03b6b4bb6a1d6883fe196c252db4ca83b9991e0d3"]
+    assert politifact.published == "2019-11-18T11:08"
+
+
+def test_a_published_label_gives_the_date_and_an_updated_label_does_not(tmp_path):
+    page = tmp_path / "dated.html"
+    paragraph = "<p>The lifeboat crew was called out twice in one night, the station's log shows.</p>"
+    page.write_text(
+        "<html><head><title>Busy night for the lifeboat</title></head><body><article>"
+        "<h1>Busy night for the lifeboat</h1><p class='meta'>Updated: 9 March 2024, 16:40</p>"
+        f"<p class='meta'>Posted on 3rd March 2024</p>{paragraph * 3}</article></body></html>",
+        encoding="utf-8",
+    )
+    assert read_source(str(page)).published == "2024-03-03"
+
+
+def test_a_by_line_run_into_its_date_gives_the_authors_the_extractor_missed(drafts):
+    # PolitiFact: "By Matthew Digby , Minh Do on Monday, November 18th, 2019 at 11:08 a.m."
+    statement = drafts["9e8c9f082a8d77c58c17bda03b6b4bb6a1d6883fe196c252db4ca83b9991e0d3"]
+    guide = drafts["b6906ca016bbfc64c90426e098c75b3e8c84457a77f51f1e7ea6941cb80c2147"]
+    assert (statement.authors, statement.notices) == (["Matthew Digby", "Minh Do"], {})
+    assert (guide.authors, guide.notices) == (["Louis Jacobson"], {})
+
+
+def test_the_site_account_that_posted_a_page_is_not_its_author(drafts):
+    theater = drafts["8cad00dc22de45ba42e9540421b5f78333f7ac57b385d69acb27a53b9fd69f0c"]
+    assert theater.authors == []
+    assert theater.notices == {
+        "authors": "the author was left empty: the page's byline 'Jdadmin' does not read as the "
+        "name of a person or organisation"
+    }

@@ -1,10 +1,11 @@
 """Which names a page gives as its author are names of authors at all.
 
 A page's byline is often not a byline: a fact-check names the party it checks, a byline
-runs on into the writer's job ("… is a reporter"), or a site label rides along. A citation
-with no author is still a valid citation; one with a wrong author is not. So a byline is
-kept only when every name in it looks like a person or an organisation (see
-``looks_like_a_name``); otherwise the author is left empty and the draft says why.
+runs on into the writer's job ("… is a reporter") or employer ("Name. Sputnik International"),
+or a site label rides along. A citation with no author is still a valid citation; one with
+a wrong author is not. So a byline is kept only when every name in it looks like a person
+or an organisation (see ``looks_like_a_name``); otherwise the author is left empty and the
+draft says why.
 """
 
 from __future__ import annotations
@@ -27,24 +28,62 @@ _JOINED_PARTICLE_RE = re.compile(r"^(?:al|el|ad|ud|bin|ibn|d|l)[-'’]\w", re.IG
 _INITIALS_RE = re.compile(r"^(?:[^\W\d_]\.)+$")
 _WORD_RE = re.compile(r"^[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*[.,]?$")
 _MAX_NAME_WORDS = 8
+# The site's account that posted the page ("admin", "Jdadmin", "webmaster"), not a writer.
+_ACCOUNT_RE = re.compile(r"^(?:\w*admin\w*|webmaster)$", re.IGNORECASE)
+# "Finian Cunningham. Sputnik International": a full stop after a whole word (not after an
+# initial, as in "Sarah E. Needleman") ends the name, and where the author works follows.
+_AFFILIATION_RE = re.compile(r"^(.*?[^\W\d_]{2})\.\s+\S")
+# Abbreviations that end in a full stop inside a name: "Dr. Jane Roe", "John Smith Jr.".
+_ABBREVIATIONS = frozenset("capt col dr gen hon jr lt mr mrs ms prof rev sgt sr st".split())
 # Job titles that bylines list beside the name: they describe an author, they are not one.
 _ROLE_RE = re.compile(r"(?:editor(?:-at-large)?|reporter|correspondent|columnist|contributor|writer|staff)", re.IGNORECASE)
 
 
 def cleaned_name(name: str) -> str:
-    """``name`` without a leading "By"/"Analysis by" and without a trailing "is a …" sentence."""
-    return _JOB_SENTENCE_RE.sub("", _BY_PREFIX_RE.sub("", name.strip())).strip()
+    """``name`` without a leading "By"/"Analysis by", a trailing "is a …" sentence, or the
+    label that follows a name set in capitals."""
+    return _without_label_after_capitals(_JOB_SENTENCE_RE.sub("", _BY_PREFIX_RE.sub("", name.strip())).strip())
+
+
+def _without_label_after_capitals(name: str) -> str:
+    """"JILL LAWLESS Associated Press" as "JILL LAWLESS": a byline in capitals ends where they do.
+
+    Pages that set bylines in capitals put the agency or desk after them in ordinary case,
+    and the two arrive as one string. Only a name of two or more words in capitals, followed
+    by capitalised words in ordinary case, is cut.
+    """
+    words = name.split()
+    capitals = 0
+    while capitals < len(words) and words[capitals].isupper() and len(words[capitals]) > 1:
+        capitals += 1
+    rest = words[capitals:]
+    if capitals >= 2 and rest and all(word[0].isupper() and not word.isupper() for word in rest):
+        return " ".join(words[:capitals])
+    return name
+
+
+def name_before_affiliation(byline: str) -> str | None:
+    """The name in a byline written "Name. Organisation"; None when it is not written so."""
+    match = _AFFILIATION_RE.match(byline.strip())
+    if not match:
+        return None
+    name = match.group(1)
+    words = name.split()
+    if len(words) < 2 or words[-1].casefold() in _ABBREVIATIONS or not looks_like_a_name(name):
+        return None
+    return name
 
 
 def looks_like_a_name(name: str) -> bool:
     """Whether ``name`` reads as a person's or an organisation's name.
 
     A name is one to eight words, each capitalised (or an initial, or a particle such as
-    "de", "al-" or "of"), with no digits, addresses or separators such as "·" or "|". Words
-    in scripts without capitals pass: their case says nothing.
+    "de", "al-" or "of"), with no digits, addresses or separators such as "·" or "|", and is
+    not a site account such as "admin". Words in scripts without capitals pass: their case
+    says nothing.
     """
     words = name.split()
-    if not words or len(words) > _MAX_NAME_WORDS:
+    if not words or len(words) > _MAX_NAME_WORDS or _ACCOUNT_RE.match(name):
         return False
     for word in words:
         if word.casefold() in _NAME_PARTICLES or _JOINED_PARTICLE_RE.match(word) or _INITIALS_RE.match(word):

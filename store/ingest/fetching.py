@@ -26,9 +26,9 @@ TIME_LIMIT = 120.0
 def fetch(url: str, timeout: float = WAIT_LIMIT, time_limit: float = TIME_LIMIT) -> tuple[bytes, str, str, str | None]:
     """GET ``url`` following redirects; return (body, final URL, content type, charset).
 
-    ``timeout`` bounds each wait for the server and ``time_limit`` the whole fetch (headers,
-    redirects and body), in seconds: a server that sends a byte every few seconds never lets
-    a wait time out, so only the time limit stops it.
+    ``timeout`` bounds each wait for the server and ``time_limit`` the whole fetch (connecting,
+    TLS handshakes, headers, redirects and body), in seconds: a server that sends a byte every
+    few seconds never lets a wait time out, so only the time limit stops it.
     """
     # Imported here: http.client pulls in the email package, and most commands never fetch.
     import http.client
@@ -83,9 +83,10 @@ def fetch(url: str, timeout: float = WAIT_LIMIT, time_limit: float = TIME_LIMIT)
 class _Deadline:
     """The time limit of one fetch: when it passes, every connection of the fetch is cut.
 
-    A timer thread shuts the sockets down, which wakes a read blocked on them at once; the
-    fetch then fails or sees its body end early, and ``expired`` tells it why. (A TLS
-    handshake runs before its socket can be watched, so only the wait limit bounds that.)
+    Each connection is opened through ``connect``, which gives connecting no longer than the
+    time left and watches the socket from then on: a timer thread shuts it down when the time
+    is up, which wakes a TLS handshake or a read blocked on it at once. The fetch then fails or
+    sees its body end early, and ``expired`` tells it why.
     """
 
     def __init__(self, seconds: float) -> None:
@@ -107,19 +108,41 @@ class _Deadline:
         self._timer.cancel()
         with self._lock:  # after this, a late timer changes nothing: ``expired`` is final
             self._finished = True
+            for sock in self._sockets:
+                sock.close()
             self._sockets.clear()
 
-    def watch(self, sock: socket.socket) -> None:
-        """Cut ``sock`` when the time limit passes (at once if it has)."""
-        with self._lock:
-            if self.expired:
-                _cut(sock)
-            else:
-                self._sockets.append(sock)
+    def connect(self, address: tuple[str, int], timeout: float,
+                source_address: tuple[str, int] | None = None) -> socket.socket:
+        """Open a TCP connection within the time left, watched until the fetch ends.
+
+        Has the signature of ``socket.create_connection``, which http.client calls to connect.
+        """
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the time limit passed before connecting")
+        sock = socket.create_connection(address, min(timeout, left), source_address)
+        self._watch(sock)
+        return sock
 
     def passed(self) -> bool:
         """Whether the time limit has passed, cut or not (a wait may time out at the same moment)."""
         return self.expired or time.monotonic() >= self._end
+
+    def _watch(self, sock: socket.socket) -> None:
+        """Cut ``sock``'s connection when the time limit passes (at once if it has).
+
+        A duplicate of the socket is kept, not the socket: wrapping a socket in TLS empties the
+        original object, while shutting down any duplicate still ends the one connection.
+        """
+        duplicate = sock.dup()
+        with self._lock:
+            if self._finished:
+                duplicate.close()
+                return
+            self._sockets.append(duplicate)
+            if self.expired:
+                _cut(duplicate)
 
     def _expire(self) -> None:
         with self._lock:
@@ -131,28 +154,29 @@ class _Deadline:
 
 
 def _cut(sock: socket.socket) -> None:
-    """Shut a socket down for both directions, which ends a read blocked on it in another thread."""
+    """Shut a connection down for both directions, which ends a wait on it in another thread."""
     try:
-        # The plain socket's shutdown, also for TLS: it acts on the connection, not the TLS state.
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        sock.shutdown(socket.SHUT_RDWR)
     except OSError:
-        pass  # already closed: that fetch step is over
+        pass  # the peer already closed it: that fetch step is over
 
 
 def _opener(deadline: _Deadline):
-    """A urllib opener whose every connection, redirects included, is watched by ``deadline``."""
+    """A urllib opener whose every connection, redirects included, is made and watched by ``deadline``."""
     import http.client
     import urllib.request
 
+    # http.client connects through the instance's _create_connection (socket.create_connection
+    # by default); replacing it puts connecting, the TLS handshake and every read under the limit.
     class WatchedHTTP(http.client.HTTPConnection):
-        def connect(self) -> None:
-            super().connect()
-            deadline.watch(self.sock)
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = deadline.connect
 
     class WatchedHTTPS(http.client.HTTPSConnection):
-        def connect(self) -> None:
-            super().connect()
-            deadline.watch(self.sock)
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = deadline.connect
 
     class HTTPHandler(urllib.request.HTTPHandler):
         def http_open(self, req):

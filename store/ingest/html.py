@@ -10,12 +10,14 @@ import re
 from typing import Any
 
 from store.errors import InputError
-from store.ingest.authors import checked_authors
+from store.ingest.authors import checked_authors, name_before_affiliation
 from store.ingest.boilerplate import remove_teasers
 from store.ingest.draft import Draft, checked_language, clean_field, parse_published, split_authors
 from store.ingest.fetching import URL_RE
+from store.ingest.linked_data import linked_data_authors
 from store.ingest.standfirst import mark_subheadings, with_standfirst
 from store.ingest.text_files import first_line
+from store.ingest.written_dates import parse_byline_dateline, parse_written_date
 from store.text import UTF16_BOMS, binary_error, normalise
 
 # trafilatura and its helpers log warnings such as "discarding data" for pages they cannot
@@ -118,14 +120,17 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
             "The page may need JavaScript or a login: save it from your browser, or paste the text into a .txt file.",
         )
     document = precise or balanced
-    title = clean_field(document.title or "") or first_line(text)
+    outlet = clean_field(document.sitename or "")
+    title = _without_site_name(clean_field(document.title or ""), outlet) or first_line(text)
     text = with_standfirst(tree, _without_headline(text, title))
-    authors, author_notice = checked_authors(split_authors(document.author or ""))
+    byline = (linked_data_authors(tree, outlet) or _affiliated_byline(tree)
+              or split_authors(document.author or "") or _dateline_byline(tree))
+    authors, author_notice = checked_authors(byline)
     fields: dict[str, Any] = {
         "text": text,
         "title": title,
         "authors": authors,
-        "outlet": clean_field(document.sitename or ""),
+        "outlet": outlet,
         "url": clean_field(document.url) if document.url and URL_RE.match(document.url) else None,
         "published": _published_from_tree(tree) or parse_published(document.date or ""),
         "section": _meta_content(tree, ("article:section",)),
@@ -133,6 +138,69 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
         "notices": {"authors": author_notice} if author_notice else {},
     }
     return fields
+
+
+# What pages put between a headline and their own name in <title>: "Headline - The Paradigm",
+# "Headline | Al Bawaba", "Headline — Site".
+_TITLE_SEPARATOR_RE = re.compile(r"\s+(?:[-–—|·»:]|::)\s+")
+
+
+def _without_site_name(title: str | None, outlet: str | None) -> str | None:
+    """``title`` without the site's name that pages add before or after a separator.
+
+    Only a part that is the outlet's name (in any case) goes: "Storm - what we know" keeps
+    its tail, and a title that is nothing but the name stays as it is.
+    """
+    if not title or not outlet:
+        return title
+    separators = list(_TITLE_SEPARATOR_RE.finditer(title))
+    if not separators:
+        return title
+    name = outlet.casefold()
+    last, first = separators[-1], separators[0]
+    if title[last.end():].casefold() == name:
+        return title[: last.start()]
+    if title[: first.start()].casefold() == name:
+        return title[first.end():]
+    return title
+
+
+def _affiliated_byline(tree: Any) -> list[str]:
+    """The author of a ``<meta name="author">`` written "Name. Organisation", as a list.
+
+    Read from the page itself because the extractor drops the full stop that ends the name
+    ("Finian Cunningham Sputnik International").
+    """
+    byline = _meta_content(tree, ("author",))
+    name = name_before_affiliation(byline) if byline else None
+    return [name] if name else []
+
+
+_BYLINE_START_RE = re.compile(r"^by(?:\s|$)", re.IGNORECASE)
+_BYLINE_MAX_WORDS = 30
+
+
+def _dateline_byline(tree: Any) -> list[str]:
+    """The authors of the page's first "By … on <date>" line, which extractors can miss
+    ("By Louis Jacobson on Monday, November 18th, 2019 at 11:04 a.m." on PolitiFact)."""
+    for element in tree.iter("p", "div", "span"):
+        if not _BYLINE_START_RE.match(_opening_text(element)):
+            continue
+        text = " ".join(element.text_content().split())
+        if len(text.split()) <= _BYLINE_MAX_WORDS:
+            byline = parse_byline_dateline(text)
+            if byline:
+                return [name for name in byline["authors"] if name]
+    return []
+
+
+def _opening_text(element: Any) -> str:
+    """The words an element starts with (its own text, or its first child's): a cheap look at
+    whether it opens with a label, before its whole text is gathered."""
+    text = (element.text or "").strip()
+    if not text and len(element) and isinstance(element[0].tag, str):
+        text = (element[0].text or "").strip()
+    return " ".join(text.split())
 
 
 def _without_headline(text: str, title: str | None) -> str:
@@ -202,13 +270,39 @@ _PUBLISHED_KEYS = (
 
 
 def _published_from_tree(tree: Any) -> str | None:
-    """The publication time the page states in its metadata, with its offset if given."""
+    """The publication time the page states in its metadata (or under a "Published:" label),
+    with its offset if given."""
     value = _meta_content(tree, _PUBLISHED_KEYS)
     if value and (published := parse_published(value)):
         return published
     for script in tree.iterfind(".//script[@type='application/ld+json']"):
         match = re.search(r'"datePublished"\s*:\s*"([^"]+)"', script.text or "")
         if match and (published := parse_published(match.group(1))):
+            return published
+    return _published_label(tree)
+
+
+# "Published: Monday, November 18th, 2019 at 11:08 a.m.": the date a page prints for readers
+# under a label. Only "published" or "posted": an "Updated" date is not when it appeared.
+_PUBLISHED_LABEL_RE = re.compile(r"^(?:first\s+)?(?:published|posted)(?:\s+on)?\s*:?\s+(?P<date>.+)$", re.IGNORECASE)
+_PUBLISHED_LABEL_START_RE = re.compile(r"^(?:first\s+)?(?:published|posted)\b", re.IGNORECASE)
+_PUBLISHED_LABEL_MAX_CHARS = 80
+
+
+def _published_label(tree: Any) -> str | None:
+    """The date after the first "Published:" label on the page, when the rest is only a date.
+
+    Trusted before the date the extractor guesses from the page, which can be another date
+    printed near the top (a fact-check prints when the claim it checks was made).
+    """
+    for element in tree.iter("p", "span", "div", "time", "li", "dd"):
+        if not _PUBLISHED_LABEL_START_RE.match(_opening_text(element)):
+            continue
+        text = " ".join(element.text_content().split())
+        if len(text) > _PUBLISHED_LABEL_MAX_CHARS:
+            continue
+        match = _PUBLISHED_LABEL_RE.match(text)
+        if match and (published := parse_written_date(match.group("date"))):
             return published
     return None
 
