@@ -436,7 +436,7 @@ class _Merger:
                            "via": _optional_text(record.via, "via"),
                            "confidence": record.confidence, "grade": record.grade,
                            "note": _optional_text(record.note, "note"),
-                           "tags": _tag_list(record.tags)}, text)
+                           "tags": _tag_list(record.tags)}, text, article["revision"])
         if record.exact is not None and fields["exact"] != record.exact:
             return self._reject(
                 record, f"the article has {_excerpt(fields['exact'])!r} at "
@@ -505,11 +505,11 @@ class _Merger:
 
     def _one(self, condition: str, value: str) -> dict | None:
         rows = self.db.execute(
-            f"SELECT id, text, text_sha256 FROM articles WHERE {condition} LIMIT 2", [value]
-        ).fetchall()
+            f"SELECT id, text, text_sha256, revision FROM articles WHERE {condition} LIMIT 2",
+            [value]).fetchall()
         if len(rows) != 1:
             return None
-        return dict(zip(("id", "text", "text_sha256"), rows[0]))
+        return dict(zip(("id", "text", "text_sha256", "revision"), rows[0]))
 
     def _add(self, row: dict) -> None:
         self.pending[row["id"]] = row

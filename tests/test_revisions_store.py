@@ -110,3 +110,176 @@ def test_a_database_newer_than_revisions_is_still_refused(tmp_path):
     with pytest.raises(DatabaseError, match="newer margin"):
         open_db(path)
     assert path.read_bytes() == before
+
+
+# --- adding a revision ------------------------------------------------------------------------
+
+# The same page, edited: an update note on top, the quote's marks and words kept, the
+# engineers' paragraph removed.
+SECOND = ("Update: this article was corrected on 5 March.\n\n" + FIRST).replace(
+    "\n\nEngineers warned that the old barrier had cracked in two places.", "")
+
+
+def annotate(db, article_id: str) -> dict[str, dict]:
+    """A claim, a quote, a deleted claim on the first revision; returns them by words."""
+    made = {
+        "council": add_annotation_by_text(db, article_id, kind="claim",
+                                          text="6,000 homes were at risk"),
+        "quote": add_annotation_by_text(db, article_id, kind="quote",
+                                        text="We will build the wall before winter"),
+        "engineers": add_annotation_by_text(db, article_id, kind="claim",
+                                            text="the old barrier had cracked in two places"),
+        "deleted": add_annotation_by_text(db, article_id, kind="claim",
+                                          text="publish its own survey"),
+    }
+    from store.annotations import delete_annotation
+
+    delete_annotation(db, made["deleted"]["id"])
+    return made
+
+
+def test_a_new_text_at_the_same_address_adds_a_revision_and_anchors_every_annotation(db, article):
+    made = annotate(db, article["id"])
+    result = import_article(db, draft(SECOND))
+    assert result.state == "revised"
+    assert result.article["id"] == article["id"]
+    # Counted over the live annotations: the deleted one is anchored but not counted.
+    assert result.counts == {"exact": 0, "moved": 2, "changed": 0, "orphan": 1}
+    stored = get_article(db, article["id"])
+    assert (stored["revision"], stored["text"]) == (2, SECOND)
+    texts = [row[0] for row in db.execute(
+        "SELECT text FROM revisions WHERE article_id = ? ORDER BY number", [article["id"]])]
+    assert texts == [FIRST, SECOND]
+    anchors = dict(db.execute("SELECT annotation_id, kind FROM anchors WHERE revision = 2"
+                              ).fetchall())
+    assert anchors == {made["council"]["id"]: "moved", made["quote"]["id"]: "moved",
+                       made["engineers"]["id"]: "orphan", made["deleted"]["id"]: "moved"}
+
+
+def test_reading_an_anchored_annotation_gives_its_place_in_the_newest_text(db, article):
+    made = annotate(db, article["id"])
+    import_article(db, draft(SECOND))
+    council = get_annotation(db, made["council"]["id"])
+    start = SECOND.index("6,000 homes were at risk")
+    assert (council["start"], council["end"]) == (start, start + len("6,000 homes were at risk"))
+    assert (council["anchor"], council["current"], council["revision"]) == (
+        "moved", "6,000 homes were at risk", 1)
+    # The selectors as made are kept beside the place now.
+    assert (council["made_start"], council["made_end"]) == (made["council"]["start"],
+                                                            made["council"]["end"])
+    assert council["exact"] == FIRST[council["made_start"]:council["made_end"]]
+    engineers = get_annotation(db, made["engineers"]["id"])
+    assert (engineers["start"], engineers["end"], engineers["current"]) == (None, None, None)
+    assert engineers["anchor"] == "orphan" and engineers["reason"]
+    assert engineers["exact"] == "the old barrier had cracked in two places"
+    raw = db.execute('SELECT start, "end", exact, revision FROM annotations WHERE id = ?',
+                     [made["engineers"]["id"]]).fetchone()
+    assert raw == (made["engineers"]["start"], made["engineers"]["end"],
+                   "the old barrier had cracked in two places", 1)
+
+
+def test_the_same_text_again_is_unchanged_and_writes_nothing(db, article, tmp_path):
+    annotate(db, article["id"])
+    before = list(db.conn.iterdump())
+    result = import_article(db, draft(FIRST))
+    assert (result.state, result.article["id"]) == ("unchanged", article["id"])
+    assert list(db.conn.iterdump()) == before
+
+
+def test_a_revision_of_an_unknown_article_is_refused_and_writes_nothing(db, article):
+    before = list(db.conn.iterdump())
+    with pytest.raises(NotFoundError, match="no article"):
+        import_article(db, draft(SECOND, url=None), revision_of="ffffffff")
+    assert list(db.conn.iterdump()) == before
+
+
+def test_revision_of_adds_a_revision_whatever_the_address(db, article):
+    result = import_article(db, draft(SECOND, url="https://mirror.example/other"),
+                            revision_of=article["id"][:6])
+    assert (result.state, result.article["id"], result.article["revision"]) == (
+        "revised", article["id"], 2)
+
+
+def test_a_text_at_the_address_of_an_article_in_the_trash_is_a_new_article(db, article):
+    from store.articles import delete_article
+
+    delete_article(db, article["id"])
+    result = import_article(db, draft(SECOND))
+    assert result.state == "imported" and result.article["id"] != article["id"]
+
+
+def test_each_annotation_is_anchored_from_the_revision_it_was_made_on(db, article):
+    import_article(db, draft(SECOND))
+    later = add_annotation_by_text(db, article["id"], kind="claim",
+                                   text="this article was corrected on 5 March")
+    assert later["revision"] == 2
+    third = SECOND.replace("Update: this article was corrected on 5 March.\n\n",
+                           "Update: this article was corrected on 5 March.\n\nNew lead.\n\n")
+    import_article(db, draft(third))
+    read = get_annotation(db, later["id"])
+    assert (read["anchor"], read["current"], read["revision"]) == (
+        "exact", "this article was corrected on 5 March", 2)
+    assert third[read["start"]:read["end"]] == "this article was corrected on 5 March"
+
+
+def test_a_quote_that_lost_its_quotation_marks_is_not_verified(db, article):
+    quote = add_annotation_by_text(db, article["id"], kind="quote",
+                                   text="We will build the wall before winter")
+    claim = add_annotation_by_text(db, article["id"], kind="claim", text="6,000 homes")
+    assert get_annotation(db, quote["id"])["verified"] == 1
+    unquoted = FIRST.replace("“We will build the wall before winter,”",
+                             "We will build the wall before winter,")
+    import_article(db, draft(unquoted))
+    read = get_annotation(db, quote["id"])
+    assert read["current"] == "We will build the wall before winter"
+    assert read["verified"] == 0
+    assert get_annotation(db, claim["id"])["verified"] is None
+
+
+def test_a_quote_still_verbatim_within_its_marks_is_verified(db, article):
+    quote = add_annotation_by_text(db, article["id"], kind="quote",
+                                   text="We will build the wall before winter")
+    import_article(db, draft(SECOND))
+    assert get_annotation(db, quote["id"])["verified"] == 1
+
+
+def test_a_revision_keeps_the_title_the_analyst_set_and_follows_one_never_edited(db, article):
+    edit_article(db, article["id"], title="Council approves harbour wall")
+    import_article(db, draft(SECOND, title="Harbour wall approved, with changes",
+                             published="2025-03-05"))
+    stored = get_article(db, article["id"])
+    assert stored["title"] == "Council approves harbour wall"
+    assert stored["published"] == "2025-03-05"
+    row = db.execute("SELECT title, published FROM revisions WHERE article_id = ? AND number = 2",
+                     [article["id"]]).fetchone()
+    assert row == ("Harbour wall approved, with changes", "2025-03-05")
+
+
+def test_an_edit_of_an_old_annotations_note_keeps_its_selectors_on_its_revision(db, article):
+    made = annotate(db, article["id"])
+    import_article(db, draft(SECOND))
+    council = get_annotation(db, made["council"]["id"])
+    # The form hands back the place it shows, in the newest text: no new selection.
+    edited = edit_annotation(db, council["id"], note="checked", start=council["start"],
+                             end=council["end"])
+    assert (edited["note"], edited["revision"], edited["made_start"]) == (
+        "checked", 1, made["council"]["start"])
+    assert edited["anchor"] == "moved"
+
+
+def test_a_new_span_is_a_new_selection_on_the_newest_revision_and_undo_reverts_it(db, article):
+    made = annotate(db, article["id"])
+    import_article(db, draft(SECOND))
+    start = SECOND.index("6,000 homes")
+    edited = edit_annotation(db, made["council"]["id"], start=start, end=start + 11)
+    assert (edited["revision"], edited["exact"], edited["anchor"]) == (2, "6,000 homes", "exact")
+    assert (edited["start"], edited["made_start"]) == (start, start)
+    undone = undo(db)["annotation"]
+    assert (undone["revision"], undone["exact"], undone["anchor"]) == (
+        1, "6,000 homes were at risk", "moved")
+
+
+def test_a_new_annotation_on_a_revised_article_is_made_on_the_newest_revision(db, article):
+    import_article(db, draft(SECOND))
+    made = add_annotation_by_text(db, article["id"], kind="claim", text="6,000 homes")
+    assert made["revision"] == 2 and made["anchor"] == "exact"

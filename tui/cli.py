@@ -199,11 +199,11 @@ def _read(source: str, overrides: dict[str, str | None], timeout: float | None =
 def open_command(context: Context, source: str, timeout: float | None, force: bool,
                  **overrides: str | None) -> None:
     """Import SOURCE if it is new (a file, URL, or - for stdin), then read it."""
-    from store.articles import add_article
+    from store.revisions import import_article
 
     keymap = _ready_for_tui(context)
-    article, _ = add_article(context.db, _read(source, overrides, timeout, force))
-    _run_tui(context, keymap, article["id"])
+    imported = import_article(context.db, _read(source, overrides, timeout, force))
+    _run_tui(context, keymap, imported.article["id"])
 
 
 @main.command("import")
@@ -211,33 +211,53 @@ def open_command(context: Context, source: str, timeout: float | None, force: bo
 @metadata_options
 @TIMEOUT_OPTION
 @FORCE_OPTION
+@click.option("--revision-of", "revision_of", metavar="ID",
+              help="Add the text as a new revision of this article, whatever its address.")
 @pass_context
 def import_command(context: Context, sources: tuple[str, ...], timeout: float | None, force: bool,
-                   **overrides: str | None) -> None:
+                   revision_of: str | None, **overrides: str | None) -> None:
     """Import articles from files, URLs, or - for standard input.
 
+    A new text at the address of an article in the library (or given --revision-of) is added
+    as that article's newest revision, and its annotations are placed on it.
     Each source is imported on its own: one that fails is reported and the others still import.
     """
-    from store.articles import add_article
+    from store.revisions import import_article
 
     db = context.db
+    if revision_of is not None:
+        from store.articles import get_article
+
+        # Before any source is read or fetched: a wrong id is the whole command's mistake.
+        revision_of = get_article(db, revision_of)["id"]
     failures = 0
     with _progress(len(sources)) as advance:
         for source in sources:
             try:
                 draft = _read(source, overrides, timeout, force)
-                article, created = add_article(db, draft)
+                imported = import_article(db, draft, revision_of=revision_of)
             except MarginError as error:
                 failures += 1
                 click.echo(f"margin: {_one_line(str(error))}", err=True)
             else:
-                state = "imported" if created else "already there"
-                click.echo(f"{article['id']}  {state}  {_one_line(article['title'])}")
-                if created:
+                article = imported.article
+                click.echo(f"{article['id']}  {imported.state}  {_one_line(article['title'])}"
+                           f"{_anchor_counts(imported.counts)}")
+                if imported.created:
                     _echo_notices(article["id"], draft)
             advance(source)
     if failures:
         sys.exit(EXIT_USER_ERROR)
+
+
+def _anchor_counts(counts: dict[str, int]) -> str:
+    """``  (N annotations: E exact, M moved, F changed, O orphaned)`` after a revision."""
+    if not counts:
+        return ""
+    total = sum(counts.values())
+    return (f"  ({total} annotation{'s' if total != 1 else ''}: {counts['exact']} exact, "
+            f"{counts['moved']} moved, {counts['changed']} changed, "
+            f"{counts['orphan']} orphaned)")
 
 
 # Which edit-article option sets the field a notice is about, for the hint after it.

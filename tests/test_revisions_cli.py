@@ -1,0 +1,92 @@
+"""Article revisions on the command line: a real process on a real database file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from test_cli import assert_refused, dump, margin
+
+URL = "https://example.org/news/flood-wall"
+FIRST = ("Harbour wall approved\n\n"
+         "The council said 6,000 homes were at risk from the spring tides.\n\n"
+         "“We will build the wall before winter,” the mayor said on Tuesday.\n\n"
+         "Engineers warned that the old barrier had cracked in two places.\n\n"
+         "The river authority will publish its own survey next month.\n")
+SECOND = ("Harbour wall approved\n\n"
+          "Update: this article was corrected on 5 March.\n\n"
+          "The council said 7,000 homes were at risk from the spring tides.\n\n"
+          "“We will build the wall before winter,” the mayor said on Tuesday.\n\n"
+          "The river authority will publish its own survey next month.\n")
+
+
+def ok(result) -> str:
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout.decode()
+
+
+@pytest.fixture
+def revised(tmp_path: Path) -> tuple[Path, str, dict[str, str]]:
+    """A database with the article, three annotations on it, then its second revision."""
+    db = tmp_path / "margin.db"
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(FIRST, encoding="utf-8")
+    second.write_text(SECOND, encoding="utf-8")
+    article_id = ok(margin("import", str(first), "--url", URL, db=db)).split()[0]
+    ids = {
+        "quote": ok(margin("add", article_id, "--kind", "quote", "--text",
+                           "We will build the wall before winter", db=db)).strip(),
+        "engineers": ok(margin("add", article_id, "--kind", "claim", "--text",
+                               "the old barrier had cracked", db=db)).strip(),
+        "survey": ok(margin("add", article_id, "--kind", "claim", "--text",
+                            "publish its own survey", db=db)).strip(),
+    }
+    return db, article_id, ids
+
+
+def test_importing_a_new_text_at_the_same_address_prints_the_revision_line(revised, tmp_path):
+    db, article_id, _ = revised
+    # The first import stored this text; the second file now holds the edited page.
+    out = ok(margin("import", str(tmp_path / "second.txt"), "--url", URL, db=db))
+    assert out == (f"{article_id}  revised  Harbour wall approved  "
+                   "(3 annotations: 0 exact, 2 moved, 0 changed, 1 orphaned)\n")
+
+
+def test_importing_the_same_text_again_says_unchanged(revised, tmp_path):
+    db, article_id, _ = revised
+    before = dump(db)
+    out = ok(margin("import", str(tmp_path / "first.txt"), "--url", URL, db=db))
+    assert out == f"{article_id}  unchanged  Harbour wall approved\n"
+    assert dump(db) == before
+
+
+def test_revision_of_an_unknown_id_is_one_line_and_writes_nothing(revised, tmp_path):
+    db, _, _ = revised
+    before = dump(db)
+    result = margin("import", str(tmp_path / "second.txt"), "--revision-of", "ffffffff", db=db)
+    assert_refused(result, "no article", "ffffffff")
+    assert dump(db) == before
+
+
+def test_revision_of_adds_a_revision_of_a_file_without_an_address(revised, tmp_path):
+    db, article_id, _ = revised
+    out = ok(margin("import", str(tmp_path / "second.txt"), "--revision-of", article_id[:5],
+                    db=db))
+    assert out.startswith(f"{article_id}  revised  Harbour wall approved  (3 annotations:")
+
+
+def test_annotations_json_gives_each_anchor_against_the_newest_revision(revised, tmp_path):
+    db, article_id, ids = revised
+    ok(margin("import", str(tmp_path / "second.txt"), "--url", URL, db=db))
+    rows = {row["id"]: row for row in json.loads(ok(margin("annotations", "--json", db=db)))}
+    quote = rows[ids["quote"]]
+    start = SECOND.index("We will build the wall before winter")
+    assert (quote["anchor"], quote["start"], quote["end"], quote["current"], quote["exact"],
+            quote["revision"], quote["verified"]) == (
+        "moved", start, start + 36, "We will build the wall before winter",
+        "We will build the wall before winter", 1, 1)
+    orphan = rows[ids["engineers"]]
+    assert (orphan["anchor"], orphan["start"], orphan["end"], orphan["current"],
+            orphan["exact"]) == ("orphan", None, None, None, "the old barrier had cracked")
