@@ -706,7 +706,9 @@ def cite_command(context: Context, item_id: str, style: str, copy: bool) -> None
                                 ) from None
         text = cite_article(article, style)
     else:
-        text = cite_annotation(annotation, get_article(context.db, annotation["article_id"]), style)
+        from store.revisions import cited_article
+
+        text = cite_annotation(annotation, cited_article(context.db, annotation), style)
     # Shown with its controls visible; the clipboard below gets the exact text.
     click.echo(display_safe(text))
     if copy:
