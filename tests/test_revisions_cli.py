@@ -90,3 +90,42 @@ def test_annotations_json_gives_each_anchor_against_the_newest_revision(revised,
     orphan = rows[ids["engineers"]]
     assert (orphan["anchor"], orphan["start"], orphan["end"], orphan["current"],
             orphan["exact"]) == ("orphan", None, None, None, "the old barrier had cracked")
+
+
+def test_revisions_lists_each_with_its_size_and_words_added_and_removed(revised, tmp_path):
+    db, article_id, _ = revised
+    ok(margin("import", str(tmp_path / "second.txt"), "--url", URL, db=db))
+    rows = json.loads(ok(margin("revisions", article_id, "--json", db=db)))
+    assert [(r["number"], r["characters"], r["words_added"], r["words_removed"])
+            for r in rows] == [(1, len(FIRST) - 1, 0, 0),
+                               # "Update: this article was corrected on 5 March" and 7,000
+                               # in; 6,000 and the engineers' eleven words out.
+                               (2, len(SECOND) - 1, 9, 12)]
+    assert all(r["retrieved_at"] for r in rows)
+    table = ok(margin("revisions", article_id[:6], db=db)).splitlines()
+    assert table[0].split() == ["REV", "RETRIEVED", "CHARACTERS", "ADDED", "REMOVED", "TITLE"]
+    assert table[2].split()[0] == "2" and table[2].split()[3:6] == [
+        str(len(SECOND) - 1), "+9", "-12"]
+
+
+def test_diff_shows_each_changed_paragraph_with_whole_words_marked(revised, tmp_path):
+    db, article_id, _ = revised
+    ok(margin("import", str(tmp_path / "second.txt"), "--url", URL, db=db))
+    out = ok(margin("diff", article_id, db=db))
+    # The update note went in before the council's paragraph, and is shown with it.
+    assert out.splitlines()[0] == f"{article_id}  revision 1 → 2: 2 paragraphs changed"
+    assert ("{+Update: this article was corrected on 5 March.\n\n+}"
+            "The council said [-6,000-]{+7,000+} homes were at risk from the spring tides.\n"
+            in out)
+    assert "[-Engineers warned that the old barrier had cracked in two places.\n\n-]" in out
+    # The paragraph nothing changed in is not shown.
+    assert "the mayor said on Tuesday" not in out
+    assert ok(margin("diff", article_id, "--from", "2", "--to", "1", db=db)).count("[-7,000-]") == 1
+
+
+@pytest.mark.parametrize("numbers", [("--from", "3"), ("--to", "9"), ("--from", "0")])
+def test_diff_with_a_revision_the_article_does_not_have_is_one_line(revised, tmp_path, numbers):
+    db, article_id, _ = revised
+    ok(margin("import", str(tmp_path / "second.txt"), "--url", URL, db=db))
+    assert_refused(margin("diff", article_id, *numbers, db=db), "no revision",
+                   "from 1 to 2")

@@ -678,6 +678,72 @@ def annotations_command(context: Context, article_id: str | None, as_json: bool,
                    f"“{_one_line(excerpt(row['exact'], 60))}”  [{row['article_id']}]")
 
 
+@main.command("revisions")
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_context
+def revisions_command(context: Context, article: str, as_json: bool) -> None:
+    """List the revisions of ARTICLE: when each was retrieved, its size, and the words added
+    and removed since the one before."""
+    from store.revisions import list_revisions
+
+    rows = list_revisions(context.db, article)
+    if as_json:
+        click.echo(_json(rows))
+        return
+    click.echo(f"{'REV':>3}  {'RETRIEVED':<16}  {'CHARACTERS':>10}  {'ADDED':>6}  {'REMOVED':>7}  "
+               "TITLE")
+    for row in rows:
+        click.echo(f"{row['number']:>3}  {_local_minute(row['retrieved_at']):<16}  "
+                   f"{row['characters']:>10}  {'+' + str(row['words_added']):>6}  "
+                   f"{'-' + str(row['words_removed']):>7}  {_one_line(row['title'] or '')}")
+
+
+def _local_minute(stamp: str) -> str:
+    """A stored UTC time as the local date and minute a person reads."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+@main.command("diff")
+@click.argument("article")
+@click.option("--from", "first", type=int, help="The older revision (default: the one before "
+                                                "the newest).")
+@click.option("--to", "second", type=int, help="The newer revision (default: the newest).")
+@pass_context
+def diff_command(context: Context, article: str, first: int | None,
+                 second: int | None) -> None:
+    """Print what changed in ARTICLE between two revisions: each changed paragraph, with
+    removed words as [-words-] and added ones as {+words+}."""
+    from store.articles import get_article
+    from store.revisions import get_revision
+    from store.revisions.changes import changed_paragraphs
+
+    stored = get_article(context.db, article)
+    second = stored["revision"] if second is None else second
+    first = second - 1 if first is None else first
+    if stored["revision"] == 1 and first == 0:
+        click.echo(f"{stored['id']} has one revision: there is nothing to compare yet.")
+        return
+    old = get_revision(context.db, stored["id"], first)
+    new = get_revision(context.db, stored["id"], second)
+    paragraphs = changed_paragraphs(old["text"], new["text"])
+    click.echo(f"{stored['id']}  revision {first} → {second}: {len(paragraphs)} paragraph"
+               f"{'s' if len(paragraphs) != 1 else ''} changed")
+    marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+    for paragraph in paragraphs:
+        click.echo("")
+        click.echo(_display("".join(marks[op].format(text) for op, text in paragraph)))
+
+
+def _display(text: str) -> str:
+    """Stored text shown as written, line breaks kept, controls made visible."""
+    from store.display import display_safe
+
+    return display_safe(text)
+
+
 STYLE_NAMES = ("analyst", "chicago-note", "chicago-bib", "apa", "mla", "markdown", "csl-json")
 EXPORT_FORMATS = ("w3c", "jsonl", "csv", "markdown", "csl-json")
 

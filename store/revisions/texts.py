@@ -8,7 +8,8 @@ import sqlite_utils
 
 from store.errors import NotFoundError
 
-_WORD = re.compile(r"\w+")
+# A word as a person counts one: "6,000", "don't" and "well-known" are one each.
+_WORD = re.compile(r"\w+(?:[,.'’\-]\w+)*")
 _COLUMNS = ("article_id", "number", "text", "text_sha256", "source", "format", "title",
             "published", "retrieved_at")
 
@@ -33,8 +34,8 @@ def get_revision(db: sqlite_utils.Database, article_id: str, number: int) -> dic
 def list_revisions(db: sqlite_utils.Database, article_id: str) -> list[dict]:
     """Every revision of the article, oldest first, without its text: number, retrieved_at,
     title, published, characters, and words added and removed since the one before."""
-    from store.anchoring.diff import diff
     from store.articles import get_article
+    from store.revisions.changes import word_diff
 
     full_id = get_article(db, article_id)["id"]
     rows = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM revisions WHERE article_id = ? "
@@ -45,11 +46,11 @@ def list_revisions(db: sqlite_utils.Database, article_id: str) -> list[dict]:
         row = dict(zip(_COLUMNS, values))
         added = removed = 0
         if previous is not None:
-            for piece in diff(previous, row["text"]):
-                if piece.op == "insert":
-                    added += count_words(piece.text)
-                elif piece.op == "delete":
-                    removed += count_words(piece.text)
+            for op, text in word_diff(previous, row["text"]):
+                if op == "insert":
+                    added += count_words(text)
+                elif op == "delete":
+                    removed += count_words(text)
         previous = row.pop("text")
         listed.append({**row, "characters": len(previous), "words_added": added,
                        "words_removed": removed})
