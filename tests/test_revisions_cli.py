@@ -129,3 +129,18 @@ def test_diff_with_a_revision_the_article_does_not_have_is_one_line(revised, tmp
     ok(margin("import", str(tmp_path / "second.txt"), "--url", URL, db=db))
     assert_refused(margin("diff", article_id, *numbers, db=db), "no revision",
                    "from 1 to 2")
+
+
+def test_citing_an_orphan_gives_the_day_its_revision_was_retrieved_as_accessed(revised, tmp_path):
+    import sqlite3
+
+    db, article_id, ids = revised
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE revisions SET retrieved_at = '2025-03-04T10:00:00+00:00'")
+    ok(margin("import", str(tmp_path / "second.txt"), "--url", URL, db=db))
+    item = json.loads(ok(margin("cite", ids["engineers"][:8], "--style", "csl-json", db=db)))
+    item = item[0] if isinstance(item, list) else item
+    assert item["accessed"] == {"date-parts": [[2025, 3, 4]]}
+    placed = json.loads(ok(margin("cite", ids["quote"][:8], "--style", "csl-json", db=db)))
+    placed = placed[0] if isinstance(placed, list) else placed
+    assert placed["accessed"] != {"date-parts": [[2025, 3, 4]]}

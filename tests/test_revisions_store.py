@@ -283,3 +283,94 @@ def test_a_new_annotation_on_a_revised_article_is_made_on_the_newest_revision(db
     import_article(db, draft(SECOND))
     made = add_annotation_by_text(db, article["id"], kind="claim", text="6,000 homes")
     assert made["revision"] == 2 and made["anchor"] == "exact"
+
+
+# --- what the analyst does with an anchor -----------------------------------------------------
+
+def test_orphans_lists_the_live_annotations_that_lost_their_place(db, article):
+    made = annotate(db, article["id"])
+    import_article(db, draft(SECOND))
+    assert [row["id"] for row in orphans(db, article["id"])] == [made["engineers"]["id"]]
+
+
+def test_reattaching_an_orphan_places_it_keeps_its_selectors_and_undo_takes_it_back(db, article):
+    made = annotate(db, article["id"])
+    import_article(db, draft(SECOND))
+    start = SECOND.index("The river authority")
+    placed = reattach(db, made["engineers"]["id"], start, start + len("The river authority"))
+    assert (placed["anchor"], placed["start"], placed["current"]) == (
+        "changed", start, "The river authority")
+    assert placed["reviewed_at"] is not None
+    raw = db.execute('SELECT start, "end", exact, revision FROM annotations WHERE id = ?',
+                     [placed["id"]]).fetchone()
+    assert raw == (made["engineers"]["start"], made["engineers"]["end"],
+                   "the old barrier had cracked in two places", 1)
+    assert orphans(db, article["id"]) == []
+    result = undo(db)
+    assert (result["action"], result["annotation"]["anchor"]) == ("reattach", "orphan")
+    assert result["annotation"]["start"] is None
+    assert [row["id"] for row in orphans(db, article["id"])] == [placed["id"]]
+
+
+def test_a_reattached_annotation_is_carried_from_its_new_place_to_the_next_revision(db, article):
+    made = annotate(db, article["id"])
+    import_article(db, draft(SECOND))
+    start = SECOND.index("The river authority")
+    reattach(db, made["engineers"]["id"], start, start + len("The river authority"))
+    import_article(db, draft("Another update.\n\n" + SECOND))
+    read = get_annotation(db, made["engineers"]["id"])
+    assert (read["anchor"], read["current"], read["revision"]) == (
+        "changed", "The river authority", 1)
+    assert read["reviewed_at"] is not None
+
+
+def test_reattaching_needs_a_span_of_the_newest_text_and_writes_nothing_otherwise(db, article):
+    made = annotate(db, article["id"])
+    with pytest.raises(ValidationError, match="newest text"):
+        reattach(db, made["council"]["id"], 0, 5)
+    import_article(db, draft(SECOND))
+    before = list(db.conn.iterdump())
+    with pytest.raises(ValidationError, match="outside the article"):
+        reattach(db, made["engineers"]["id"], 10, len(SECOND) + 5)
+    assert list(db.conn.iterdump()) == before
+
+
+def test_accepting_a_changed_anchor_marks_it_reviewed_and_undo_marks_it_changed_again(db, article):
+    made = annotate(db, article["id"])
+    edited = SECOND.replace("6,000 homes were at risk", "7,000 homes were at risk")
+    import_article(db, draft(edited))
+    start = edited.index("7,000 homes were at risk")
+    # The anchor as the engine stores a passage whose words were edited.
+    db.execute("""UPDATE anchors SET kind = 'changed', start = ?, "end" = ?, current = ?,
+                  reason = 'a number changed' WHERE annotation_id = ?""",
+               [start, start + 24, "7,000 homes were at risk", made["council"]["id"]])
+    db.conn.commit()
+    accepted = accept_anchor(db, made["council"]["id"])
+    assert (accepted["anchor"], accepted["current"]) == ("changed", "7,000 homes were at risk")
+    assert accepted["reviewed_at"] is not None
+    with pytest.raises(ValidationError, match="already accepted"):
+        accept_anchor(db, made["council"]["id"])
+    result = undo(db)
+    assert (result["action"], result["annotation"]["reviewed_at"]) == ("accept", None)
+    with pytest.raises(ValidationError, match="not changed"):
+        accept_anchor(db, made["quote"]["id"])
+
+
+# --- citing -----------------------------------------------------------------------------------
+
+def test_an_orphan_is_cited_from_the_revision_it_was_made_on_as_accessed_then(db, article):
+    made = annotate(db, article["id"])
+    db.execute("UPDATE revisions SET retrieved_at = '2025-03-04T10:00:00+00:00' "
+               "WHERE article_id = ? AND number = 1", [article["id"]])
+    db.conn.commit()
+    import_article(db, draft(SECOND))
+    orphan = get_annotation(db, made["engineers"]["id"])
+    cited = cited_article(db, orphan)
+    assert (cited["accessed"], cited["revision"], cited["text"]) == ("2025-03-04", 1, FIRST)
+    placed = get_annotation(db, made["council"]["id"])
+    assert cited_article(db, placed)["accessed"] == get_article(db, article["id"])["accessed"]
+    from store.citations import cite_annotation
+
+    item = json.loads(cite_annotation(orphan, cited, "csl-json"))
+    item = item[0] if isinstance(item, list) else item
+    assert item["accessed"] == {"date-parts": [[2025, 3, 4]]}
