@@ -10,6 +10,7 @@ import pytest
 
 from store.annotations import add_annotation_by_text, get_annotation
 from store.db import open_db
+from store.ingest import read_source
 from store.revisions import import_article
 from tui.app import MarginApp
 from tui.screens.dialogs import EditAnnotationScreen
@@ -89,3 +90,34 @@ async def test_editing_an_orphan_from_review_opens_the_form(revised):
                     and bool(app.screen.query("#annotation-form")))
         form = app.screen.query_one("#annotation-form")
         assert form.span_text == "the old barrier had cracked"
+
+
+def page_file(path: Path, text: str) -> Path:
+    """A text file whose front matter gives the page's address, as a saved page would."""
+    path.write_text(f"---\ntitle: Harbour wall approved\nurl: {URL}\n---\n{text}\n",
+                    encoding="utf-8")
+    return path
+
+
+async def test_the_librarys_import_adds_a_revision_of_an_article_at_the_same_address(
+        make_app, db_path, tmp_path):
+    from store.articles import get_article
+
+    first = page_file(tmp_path / "first.txt", FIRST)
+    second = page_file(tmp_path / "second.txt", SECOND)
+    db = open_db(db_path)
+    article = import_article(db, read_source(str(first))).article
+    lost = add_annotation_by_text(db, article["id"], kind="claim",
+                                  text="the old barrier had cracked")
+    db.conn.close()
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LibraryScreen) and app.screen.is_mounted)
+        told = len(app._notifications)
+        app.screen.import_source(str(second))
+        await until(pilot, lambda: len(app._notifications) > told)
+        notes = [(n.title, n.message) for n in app._notifications]
+        assert ("New revision", "Harbour wall approved: 0 annotations moved, 0 changed, "
+                                "1 lost their place") in notes, notes
+        assert get_article(app.db, article["id"])["revision"] == 2
+        assert get_annotation(app.db, lost["id"])["anchor"] == "orphan"
