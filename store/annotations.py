@@ -296,7 +296,8 @@ def _set_deleted(db: sqlite_utils.Database, annotation_id: str, deleted: bool) -
 
 def undo(db: sqlite_utils.Database, article_id: str | None = None) -> dict | None:
     """Reverse the latest change not yet undone: an annotation's create, edit, delete or
-    restore, or an article's metadata edit, archiving or trashing (``store.articles``).
+    restore, the acceptance or re-attachment of its anchor (``store.revisions.anchors``), or
+    an article's metadata edit, archiving or trashing (``store.articles``).
 
     With ``article_id``, only changes to that article and its annotations count. Returns
     ``{"subject": "annotation", "action": ..., "annotation": ...}`` or

@@ -254,7 +254,8 @@ def _article_revisions(db: sqlite_utils.Database) -> None:
         db,
         """
         CREATE TABLE revisions (
-            article_id TEXT NOT NULL REFERENCES articles(id),
+            -- A revision is part of its article: whatever removes the article removes it.
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
             number INTEGER NOT NULL CHECK (number >= 1),
             text TEXT NOT NULL,
             text_sha256 TEXT NOT NULL,
@@ -275,7 +276,7 @@ def _article_revisions(db: sqlite_utils.Database) -> None:
         ALTER TABLE annotations ADD COLUMN revision INTEGER NOT NULL DEFAULT 1
             CHECK (revision >= 1);
         CREATE TABLE anchors (
-            annotation_id TEXT NOT NULL REFERENCES annotations(id),
+            annotation_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
             revision INTEGER NOT NULL,
             kind TEXT NOT NULL CHECK (kind IN ('exact', 'moved', 'changed', 'orphan')),
             start INTEGER,

@@ -374,3 +374,23 @@ def test_an_orphan_is_cited_from_the_revision_it_was_made_on_as_accessed_then(db
     item = json.loads(cite_annotation(orphan, cited, "csl-json"))
     item = item[0] if isinstance(item, list) else item
     assert item["accessed"] == {"date-parts": [[2025, 3, 4]]}
+
+
+# --- interchange ------------------------------------------------------------------------------
+
+def test_an_export_read_back_after_a_revision_finds_every_annotation_unchanged(db, article):
+    import io
+
+    from store.export import export
+    from store.interchange import import_annotations
+
+    annotate(db, article["id"])
+    import_article(db, draft(SECOND))
+    for fmt in ("jsonl", "w3c"):
+        out = io.StringIO()
+        export(db, fmt, out=out)
+        before = list(db.conn.iterdump())
+        report = import_annotations(db, out.getvalue())
+        # Selectors are exported as made, on the revision each was made on.
+        assert (report.rejected, report.unchanged, report.added) == ([], 3, 0), fmt
+        assert list(db.conn.iterdump()) == before

@@ -184,7 +184,9 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         listed after the others in the side pane.
         """
         fetched = list(self._fetch_annotations())
-        self._annotations = [a for a in fetched if a["start"] is not None]
+        # In the newest text's order: a revision can move passages past each other.
+        self._annotations = sorted((a for a in fetched if a["start"] is not None),
+                                   key=lambda a: (a["start"], a["end"]))
         self._orphans = [a for a in fetched if a["start"] is None]
         self.view.set_annotations(self._annotations)
         self.content_changed()
