@@ -394,3 +394,15 @@ def test_an_export_read_back_after_a_revision_finds_every_annotation_unchanged(d
         # Selectors are exported as made, on the revision each was made on.
         assert (report.rejected, report.unchanged, report.added) == ([], 3, 0), fmt
         assert list(db.conn.iterdump()) == before
+
+
+def test_annotations_added_in_bulk_to_a_revised_article_are_made_on_its_newest_revision(
+        db, article):
+    from store.bulk import add_annotations_bulk
+
+    import_article(db, draft(SECOND))
+    start = SECOND.index("6,000")
+    [made] = add_annotations_bulk(db, [{"article_id": article["id"], "kind": "claim",
+                                        "start": start, "end": start + 5}])
+    read = get_annotation(db, made)
+    assert (read["revision"], read["anchor"], read["current"]) == (2, "exact", SECOND[start:start + 5])
