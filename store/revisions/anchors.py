@@ -9,6 +9,7 @@ newest text; both are recorded in the history, so ``store.annotations.undo`` rev
 from __future__ import annotations
 
 import json
+
 import sqlite_utils
 
 from store.anchoring import Anchor, Selector, anchor_all
@@ -23,6 +24,8 @@ ANCHOR_COLUMNS = ("annotation_id", "revision", "kind", "start", "end", "current"
                   "verified", "reviewed_at")
 REATTACHED = "re-attached by the analyst"
 REVIEWED_EARLIER = "the analyst accepted these words on an earlier revision"
+# The context kept either side of a place the analyst chose, as annotations keep theirs.
+CONTEXT_LENGTH = 32
 _INSERT = (f"INSERT OR REPLACE INTO anchors ({', '.join(f'[{c}]' for c in ANCHOR_COLUMNS)}) "
            f"VALUES ({', '.join('?' for _ in ANCHOR_COLUMNS)})")
 
@@ -86,7 +89,8 @@ def _selector(row: tuple, base: int, text: str) -> Selector:
     if base == row[2]:
         return Selector(row[5], row[6], row[7], row[3], row[4])
     start, end = row[9], row[10]
-    return Selector(row[11], text[max(0, start - 32):start], text[end:end + 32], start, end)
+    return Selector(row[11], text[max(0, start - CONTEXT_LENGTH):start],
+                    text[end:end + CONTEXT_LENGTH], start, end)
 
 
 def quote_holds(exact: str, selector: Selector, anchor: Anchor, current: str | None,
