@@ -19,6 +19,8 @@ from store.clock import now
 from store.db import writing
 from store.display import excerpt
 from store.errors import NotFoundError, ValidationError
+from store.revisions.anchors import ANCHOR_ACTIONS, restore_anchor
+from store.revisions.texts import revision_text
 from store.sources import ensure_source
 from store.text import clean_characters
 
@@ -28,17 +30,34 @@ GRADE_PATTERN = re.compile(r"[A-F][1-6]")
 
 # Columns of the annotations table, in order; history snapshots hold exactly these.
 COLUMNS = ("id", "article_id", "kind", "start", "end", "exact", "prefix", "suffix", "source_id",
-           "via", "confidence", "grade", "note", "tags", "created_at", "updated_at", "deleted_at")
+           "via", "confidence", "grade", "note", "tags", "created_at", "updated_at", "deleted_at",
+           "revision")
 # Fields a person edits; the source is given by name (and role), not by id.
 EDITABLE = ("kind", "start", "end", "source", "role", "via", "confidence", "grade", "note", "tags")
 
-_SELECT = """
-    SELECT a.id, a.article_id, a.kind, a.start, a."end", a.exact, a.prefix, a.suffix,
+# Where each annotation is in its article's newest text. Made on the newest revision, it is its
+# own selectors; made on an older one, its anchor on the newest (an orphan, or no anchor at
+# all, has no place: start and end are NULL). The made-on selectors are kept beside it.
+_ANCHORED = "a.revision < ar.revision"
+_SELECT = f"""
+    SELECT a.id, a.article_id, a.kind,
+           CASE WHEN {_ANCHORED} THEN an.start ELSE a.start END AS start,
+           CASE WHEN {_ANCHORED} THEN an."end" ELSE a."end" END AS "end",
+           a.exact, a.prefix, a.suffix,
            a.source_id, s.name AS source, s.role AS role, s.organization AS organization,
            a.via, a.confidence, a.grade, a.note, a.tags, a.created_at, a.updated_at,
-           a.deleted_at, ar.title AS article_title
+           a.deleted_at, ar.title AS article_title,
+           CASE WHEN {_ANCHORED} THEN coalesce(an.kind, 'orphan') ELSE 'exact' END AS anchor,
+           CASE WHEN {_ANCHORED} THEN an.current ELSE a.exact END AS current,
+           CASE WHEN {_ANCHORED} THEN an.verified
+                WHEN a.kind = 'quote' THEN 1 END AS verified,
+           a.revision, a.start AS made_start, a."end" AS made_end,
+           CASE WHEN {_ANCHORED} THEN coalesce(an.reason, 'no anchor on the newest revision')
+                ELSE '' END AS reason,
+           an.reviewed_at
     FROM annotations a
     JOIN articles ar ON ar.id = a.article_id
+    LEFT JOIN anchors an ON an.annotation_id = a.id AND an.revision = ar.revision
     LEFT JOIN sources s ON s.id = a.source_id
 """
 
@@ -156,7 +175,7 @@ def add_annotation(db: sqlite_utils.Database, article_id: str, *, kind: str, sta
     article = get_article(db, article_id)
     fields = _checked({"kind": kind, "start": start, "end": end, "via": via,
                        "confidence": confidence, "grade": grade, "note": note, "tags": tags},
-                      article["text"])
+                      article["text"], article["revision"])
     stamp = now()
     row = {"id": id or str(uuid.uuid4()), "article_id": article["id"], **fields,
            "source_id": None, "created_at": stamp, "updated_at": stamp, "deleted_at": None}
@@ -190,8 +209,11 @@ def edit_annotation(db: sqlite_utils.Database, annotation_id: str, **changes: An
         merged = {key: before[key] for key in ("kind", "start", "end", "via", "confidence",
                                                "grade", "note")}
         merged["tags"] = json.loads(before["tags"])
-        merged.update({k: v for k, v in changes.items() if k not in ("source", "role")})
-        fields = _checked(merged, article["text"])
+        merged.update({k: v for k, v in changes.items() if k not in ("source", "role", "start",
+                                                                    "end")})
+        text, revision = _selection_for(db, before, article, changes)
+        merged["start"], merged["end"] = _span_for(db, before, article, changes)
+        fields = _checked(merged, text, revision)
         source_id = before["source_id"]
         if "source" in changes:
             source_id = _source_id(db, changes["source"], changes.get("role"))
@@ -203,6 +225,46 @@ def edit_annotation(db: sqlite_utils.Database, annotation_id: str, **changes: An
         db["annotations"].update(before["id"], {k: after[k] for k in COLUMNS if k != "id"})
         _record(db, before["id"], before["article_id"], "edit", before, after)
     return get_annotation(db, before["id"])
+
+
+def _selection_for(db: sqlite_utils.Database, before: dict, article: dict,
+                   changes: dict) -> tuple[str, int]:
+    """The text and revision number an edit's selectors refer to.
+
+    A new span is a new selection on the newest revision; any other edit keeps the selectors
+    on the revision they were made on, which anchoring never overwrites.
+    """
+    if _new_span(db, before, article, changes) is not None:
+        return article["text"], article["revision"]
+    if before["revision"] == article["revision"]:
+        return article["text"], article["revision"]
+    return revision_text(db, article["id"], before["revision"]), before["revision"]
+
+
+def _span_for(db: sqlite_utils.Database, before: dict, article: dict,
+              changes: dict) -> tuple[Any, Any]:
+    """The offsets an edit stores: the new span, or the ones the annotation was made with."""
+    span = _new_span(db, before, article, changes)
+    return span if span is not None else (before["start"], before["end"])
+
+
+def _new_span(db: sqlite_utils.Database, before: dict, article: dict,
+              changes: dict) -> tuple[Any, Any] | None:
+    """The span an edit gives in the newest text, or None when it leaves the place as it is.
+
+    A person sees (and a form hands back) the annotation where it is now in the newest text,
+    so offsets equal to that place are no new selection.
+    """
+    if "start" not in changes and "end" not in changes:
+        return None
+    if before["revision"] == article["revision"]:
+        now_at = (before["start"], before["end"])
+    else:
+        row = db.execute("SELECT start, \"end\" FROM anchors WHERE annotation_id = ? "
+                         "AND revision = ?", [before["id"], article["revision"]]).fetchone()
+        now_at = tuple(row) if row else (None, None)
+    span = (changes.get("start", now_at[0]), changes.get("end", now_at[1]))
+    return None if span == now_at else span
 
 
 def delete_annotation(db: sqlite_utils.Database, annotation_id: str) -> dict:
@@ -234,7 +296,8 @@ def _set_deleted(db: sqlite_utils.Database, annotation_id: str, deleted: bool) -
 
 def undo(db: sqlite_utils.Database, article_id: str | None = None) -> dict | None:
     """Reverse the latest change not yet undone: an annotation's create, edit, delete or
-    restore, or an article's metadata edit, archiving or trashing (``store.articles``).
+    restore, the acceptance or re-attachment of its anchor (``store.revisions.anchors``), or
+    an article's metadata edit, archiving or trashing (``store.articles``).
 
     With ``article_id``, only changes to that article and its annotations count. Returns
     ``{"subject": "annotation", "action": ..., "annotation": ...}`` or
@@ -263,7 +326,13 @@ def undo(db: sqlite_utils.Database, article_id: str | None = None) -> dict | Non
             db["annotations"].update(annotation_id, {"deleted_at": stamp, "updated_at": stamp})
         else:
             snapshot = json.loads(before)
-            db["annotations"].update(annotation_id, {k: snapshot[k] for k in COLUMNS if k != "id"})
+            if action in ANCHOR_ACTIONS:
+                restore_anchor(db, snapshot)
+            else:
+                # Snapshots from before revisions existed were all made on the first.
+                snapshot.setdefault("revision", 1)
+                db["annotations"].update(annotation_id,
+                                         {k: snapshot[k] for k in COLUMNS if k != "id"})
     return {"subject": "annotation", "action": action,
             "annotation": get_annotation(db, annotation_id)}
 
@@ -283,6 +352,8 @@ def describe_undo(result: dict, length: int = 40) -> str:
     what = f"{annotation['kind']} “{excerpt(annotation['exact'], length)}”"
     return {
         "create": f"Undid adding the {what}",
+        "accept": f"The {what} is marked as changed again",
+        "reattach": f"Undid re-attaching the {what}",
         "delete": f"Restored the {what}",
         "restore": f"Deleted the {what} again",
     }.get(result["action"], f"Undid the last change to the {what}")
@@ -465,8 +536,9 @@ def match_query(search: str | None, source: str | None) -> str | None:
     return " AND ".join(parts) if parts else None
 
 
-def _checked(fields: dict, text: str) -> dict:
-    """Validate the writable fields against the rules and the article; returns stored values."""
+def _checked(fields: dict, text: str, revision: int = 1) -> dict:
+    """Validate the writable fields against the rules and ``text``, the article's revision
+    number ``revision``; returns the stored values."""
     kind = fields.get("kind")
     if kind not in KINDS:
         raise ValidationError(f"unknown kind {kind!r}", "use claim or quote", field="kind")
@@ -498,7 +570,7 @@ def _checked(fields: dict, text: str) -> dict:
         "suffix": text[end:end + CONTEXT_LENGTH],
         "via": _blank_to_none(fields.get("via")), "confidence": confidence, "grade": grade,
         "note": _blank_to_none(fields.get("note")),
-        "tags": json.dumps(tags, ensure_ascii=False),
+        "tags": json.dumps(tags, ensure_ascii=False), "revision": revision,
     }
 
 

@@ -66,7 +66,12 @@ def add_article(db: sqlite_utils.Database, draft: Any) -> tuple[dict, bool]:
             "imported_at": now(), "accessed": today(),
         }
         db["articles"].insert(row)
-    return _decode(row), True
+        # Every article is its first revision: later ones are added beside it.
+        db["revisions"].insert({
+            "article_id": row["id"], "number": 1, "text": text, "text_sha256": digest,
+            "source": draft.source, "format": draft.format, "title": title,
+            "published": draft.published, "retrieved_at": row["imported_at"]})
+    return get_article(db, row["id"]), True
 
 
 def _stored_with(db: sqlite_utils.Database, digest: str) -> str | None:

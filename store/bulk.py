@@ -115,17 +115,17 @@ def add_annotations_bulk(db: sqlite_utils.Database, rows: Iterable[Mapping[str, 
 def _check_rows(db: sqlite_utils.Database,
                 rows: Iterable[Mapping[str, Any]]) -> list[tuple[str, dict, Mapping[str, Any]]]:
     """Every row checked against its article: ``(article id, stored fields, row)`` each."""
-    texts: dict[Any, tuple[str, str]] = {}
+    texts: dict[Any, tuple[str, str, int]] = {}
     checked = []
     for number, row in enumerate(rows, 1):
         wanted = row.get("article_id")
         if wanted not in texts:
             article = get_article(db, str(wanted or ""))
-            texts[wanted] = (article["id"], article["text"])
-        article_id, text = texts[wanted]
+            texts[wanted] = (article["id"], article["text"], article["revision"])
+        article_id, text, revision = texts[wanted]
         try:
             # The row itself: _checked reads only the fields it checks, by name.
-            fields = _checked(row, text)
+            fields = _checked(row, text, revision)
         except ValidationError as error:
             raise ValidationError(f"row {number}: {error.title}", error.advice,
                                   field=error.field) from None

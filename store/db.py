@@ -24,7 +24,7 @@ MIGRATIONS = Migrations("margin")
 
 # Every migration sets PRAGMA user_version to its position, so a newer schema can be recognised
 # before any migration (or even the migrations table) is written.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @MIGRATIONS(name="0001_initial")
@@ -236,6 +236,80 @@ def _articles_in_trash(db: sqlite_utils.Database) -> None:
         """
         CREATE INDEX articles_in_trash ON articles(id) WHERE deleted_at IS NOT NULL;
         PRAGMA user_version = 4;
+        """
+    )
+
+
+@MIGRATIONS(name="0005_article_revisions")
+def _article_revisions(db: sqlite_utils.Database) -> None:
+    """Articles keep every revision of their text, and annotations an anchor on each newer one.
+
+    Every article stored so far becomes revision 1 of itself, retrieved when it was imported,
+    and every annotation was made on it. ``articles.text`` stays the newest revision's text,
+    so reading, search and spans need not know about revisions. The history is rebuilt again
+    (its CHECK cannot be widened in place) so that accepting or re-attaching an anchor can be
+    undone like any other change.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE revisions (
+            -- A revision is part of its article: whatever removes the article removes it.
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL CHECK (number >= 1),
+            text TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL,
+            source TEXT,
+            format TEXT,
+            title TEXT,
+            published TEXT,
+            retrieved_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, number)
+        );
+        CREATE INDEX revisions_by_text ON revisions(text_sha256);
+        INSERT INTO revisions (article_id, number, text, text_sha256, source, format, title,
+                               published, retrieved_at)
+            SELECT id, 1, text, text_sha256, source, format, title, published, imported_at
+            FROM articles;
+        ALTER TABLE articles ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE articles ADD COLUMN read_revision INTEGER;
+        ALTER TABLE annotations ADD COLUMN revision INTEGER NOT NULL DEFAULT 1
+            CHECK (revision >= 1);
+        CREATE TABLE anchors (
+            annotation_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+            revision INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('exact', 'moved', 'changed', 'orphan')),
+            start INTEGER,
+            "end" INTEGER,
+            current TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            verified INTEGER CHECK (verified IN (0, 1)),
+            reviewed_at TEXT,
+            PRIMARY KEY (annotation_id, revision),
+            CHECK ((kind = 'orphan') = (start IS NULL)),
+            CHECK ((start IS NULL) = ("end" IS NULL) AND (start IS NULL) = (current IS NULL))
+        ) WITHOUT ROWID;
+        CREATE TABLE history_new (
+            id INTEGER PRIMARY KEY,
+            annotation_id TEXT,
+            article_id TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN (
+                'create', 'edit', 'delete', 'restore', 'archive', 'unarchive',
+                'accept', 'reattach')),
+            before TEXT,
+            after TEXT,
+            at TEXT NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0,
+            subject TEXT NOT NULL DEFAULT 'annotation'
+                CHECK (subject IN ('annotation', 'article')),
+            CHECK ((subject = 'annotation') = (annotation_id IS NOT NULL))
+        );
+        INSERT INTO history_new SELECT id, annotation_id, article_id, action, before, after, at,
+                                       undone, subject FROM history;
+        DROP TABLE history;
+        ALTER TABLE history_new RENAME TO history;
+        CREATE INDEX history_by_article ON history(article_id, id);
+        PRAGMA user_version = 5;
         """
     )
 

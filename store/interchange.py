@@ -42,6 +42,7 @@ from store.annotations import COLUMNS, KINDS, _checked, _record
 from store.clock import now
 from store.db import writing
 from store.errors import InputError, ValidationError
+from store.revisions.texts import revision_text
 from store.sources import ensure_source, find_source
 
 FORMATS = ("w3c", "jsonl")
@@ -429,19 +430,24 @@ class _Merger:
         if article is None:
             return self._reject(record, f"its article ({_article_hint(record)}) is not in this "
                                         "database; import the article first")
-        text = article["text"]
+        text, revision = article["text"], article["revision"]
+        existing = self._stored(record.id)
+        if (existing is not None and existing["article_id"] == article["id"]
+                and existing["revision"] != revision):
+            # Exports give an annotation's selectors on the revision it was made on.
+            revision = existing["revision"]
+            text = revision_text(self.db, article["id"], revision)
         if record.start is None and record.end is None and isinstance(record.exact, str):
             record.start, record.end = _anchor(text, record.exact, record.prefix, record.suffix)
         fields = _checked({"kind": record.kind, "start": record.start, "end": record.end,
                            "via": _optional_text(record.via, "via"),
                            "confidence": record.confidence, "grade": record.grade,
                            "note": _optional_text(record.note, "note"),
-                           "tags": _tag_list(record.tags)}, text)
+                           "tags": _tag_list(record.tags)}, text, revision)
         if record.exact is not None and fields["exact"] != record.exact:
             return self._reject(
                 record, f"the article has {_excerpt(fields['exact'])!r} at "
                         f"{record.start}–{record.end}, not {_excerpt(str(record.exact))!r}")
-        existing = self._stored(record.id)
         if existing is not None and existing["article_id"] != article["id"]:
             return self._reject(record, "an annotation of another article has this id")
         source = self._source(record)
@@ -505,11 +511,11 @@ class _Merger:
 
     def _one(self, condition: str, value: str) -> dict | None:
         rows = self.db.execute(
-            f"SELECT id, text, text_sha256 FROM articles WHERE {condition} LIMIT 2", [value]
-        ).fetchall()
+            f"SELECT id, text, text_sha256, revision FROM articles WHERE {condition} LIMIT 2",
+            [value]).fetchall()
         if len(rows) != 1:
             return None
-        return dict(zip(("id", "text", "text_sha256"), rows[0]))
+        return dict(zip(("id", "text", "text_sha256", "revision"), rows[0]))
 
     def _add(self, row: dict) -> None:
         self.pending[row["id"]] = row

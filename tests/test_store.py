@@ -109,13 +109,13 @@ def test_a_new_database_records_its_migration_and_schema_version(db):
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     names = [row[0] for row in db.execute("SELECT name FROM _sqlite_migrations")]
     assert names == ["0001_initial", "0002_search_role_via_tags", "0003_article_metadata",
-                     "0004_articles_in_trash"]
+                     "0004_articles_in_trash", "0005_article_revisions"]
 
 
 def test_reopening_a_database_runs_no_migration_twice(db_path):
     open_db(db_path).close()
     database = open_db(db_path)
-    assert database.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 4
+    assert database.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 5
     database.close()
 
 
@@ -130,14 +130,19 @@ def test_a_version_1_database_upgrades_and_then_searches_tags_role_and_via(db_pa
                "text_sha256": hashlib.sha256(KURSK_TEXT.encode()).hexdigest(),
                "imported_at": "2025-09-07T18:00:00+00:00"}
     old["articles"].insert(article)
-    made = add_annotation_by_text(old, article["id"], kind="quote", text=QUOTE,
-                                  source=SOURCE_NAME, role="Deputy Head of DIU",
-                                  via="interview with Ukrinform", tags=["recruitment"])
+    # And its annotation as that version wrote one: today's store writes later columns too.
+    old["sources"].insert({"id": 1, "name": SOURCE_NAME, "role": "Deputy Head of DIU"})
+    start = KURSK_TEXT.index(QUOTE)
+    made = {"id": "5b0e6f1c-0000-4000-8000-000000000001", "article_id": article["id"],
+            "kind": "quote", "start": start, "end": start + len(QUOTE), "exact": QUOTE,
+            "source_id": 1, "via": "interview with Ukrinform", "tags": '["recruitment"]',
+            "created_at": article["imported_at"], "updated_at": article["imported_at"]}
+    old["annotations"].insert(made)
     old.conn.commit()
     old.close()
 
     database = open_db(db_path)
-    assert database.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert database.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     for words in ("Russia", "Skibitskyi", "Deputy", "Ukrinform", "recruitment"):
         assert ids(list_annotations(database, search=words)) == {made["id"]}, words
     # The rebuilt triggers follow later edits, also of the source's role.

@@ -199,11 +199,11 @@ def _read(source: str, overrides: dict[str, str | None], timeout: float | None =
 def open_command(context: Context, source: str, timeout: float | None, force: bool,
                  **overrides: str | None) -> None:
     """Import SOURCE if it is new (a file, URL, or - for stdin), then read it."""
-    from store.articles import add_article
+    from store.revisions import import_article
 
     keymap = _ready_for_tui(context)
-    article, _ = add_article(context.db, _read(source, overrides, timeout, force))
-    _run_tui(context, keymap, article["id"])
+    imported = import_article(context.db, _read(source, overrides, timeout, force))
+    _run_tui(context, keymap, imported.article["id"])
 
 
 @main.command("import")
@@ -211,33 +211,53 @@ def open_command(context: Context, source: str, timeout: float | None, force: bo
 @metadata_options
 @TIMEOUT_OPTION
 @FORCE_OPTION
+@click.option("--revision-of", "revision_of", metavar="ID",
+              help="Add the text as a new revision of this article, whatever its address.")
 @pass_context
 def import_command(context: Context, sources: tuple[str, ...], timeout: float | None, force: bool,
-                   **overrides: str | None) -> None:
+                   revision_of: str | None, **overrides: str | None) -> None:
     """Import articles from files, URLs, or - for standard input.
 
+    A new text at the address of an article in the library (or given --revision-of) is added
+    as that article's newest revision, and its annotations are placed on it.
     Each source is imported on its own: one that fails is reported and the others still import.
     """
-    from store.articles import add_article
+    from store.revisions import import_article
 
     db = context.db
+    if revision_of is not None:
+        from store.articles import get_article
+
+        # Before any source is read or fetched: a wrong id is the whole command's mistake.
+        revision_of = get_article(db, revision_of)["id"]
     failures = 0
     with _progress(len(sources)) as advance:
         for source in sources:
             try:
                 draft = _read(source, overrides, timeout, force)
-                article, created = add_article(db, draft)
+                imported = import_article(db, draft, revision_of=revision_of)
             except MarginError as error:
                 failures += 1
                 click.echo(f"margin: {_one_line(str(error))}", err=True)
             else:
-                state = "imported" if created else "already there"
-                click.echo(f"{article['id']}  {state}  {_one_line(article['title'])}")
-                if created:
+                article = imported.article
+                click.echo(f"{article['id']}  {imported.state}  {_one_line(article['title'])}"
+                           f"{_anchor_counts(imported.counts)}")
+                if imported.created:
                     _echo_notices(article["id"], draft)
             advance(source)
     if failures:
         sys.exit(EXIT_USER_ERROR)
+
+
+def _anchor_counts(counts: dict[str, int]) -> str:
+    """``  (N annotations: E exact, M moved, F changed, O orphaned)`` after a revision."""
+    if not counts:
+        return ""
+    total = sum(counts.values())
+    return (f"  ({total} annotation{'s' if total != 1 else ''}: {counts['exact']} exact, "
+            f"{counts['moved']} moved, {counts['changed']} changed, "
+            f"{counts['orphan']} orphaned)")
 
 
 # Which edit-article option sets the field a notice is about, for the hint after it.
@@ -658,6 +678,72 @@ def annotations_command(context: Context, article_id: str | None, as_json: bool,
                    f"“{_one_line(excerpt(row['exact'], 60))}”  [{row['article_id']}]")
 
 
+@main.command("revisions")
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_context
+def revisions_command(context: Context, article: str, as_json: bool) -> None:
+    """List the revisions of ARTICLE: when each was retrieved, its size, and the words added
+    and removed since the one before."""
+    from store.revisions import list_revisions
+
+    rows = list_revisions(context.db, article)
+    if as_json:
+        click.echo(_json(rows))
+        return
+    click.echo(f"{'REV':>3}  {'RETRIEVED':<16}  {'CHARACTERS':>10}  {'ADDED':>6}  {'REMOVED':>7}  "
+               "TITLE")
+    for row in rows:
+        click.echo(f"{row['number']:>3}  {_local_minute(row['retrieved_at']):<16}  "
+                   f"{row['characters']:>10}  {'+' + str(row['words_added']):>6}  "
+                   f"{'-' + str(row['words_removed']):>7}  {_one_line(row['title'] or '')}")
+
+
+def _local_minute(stamp: str) -> str:
+    """A stored UTC time as the local date and minute a person reads."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+@main.command("diff")
+@click.argument("article")
+@click.option("--from", "first", type=int, help="The older revision (default: the one before "
+                                                "the newest).")
+@click.option("--to", "second", type=int, help="The newer revision (default: the newest).")
+@pass_context
+def diff_command(context: Context, article: str, first: int | None,
+                 second: int | None) -> None:
+    """Print what changed in ARTICLE between two revisions: each changed paragraph, with
+    removed words as [-words-] and added ones as {+words+}."""
+    from store.articles import get_article
+    from store.revisions import get_revision
+    from store.revisions.changes import changed_paragraphs
+
+    stored = get_article(context.db, article)
+    second = stored["revision"] if second is None else second
+    first = second - 1 if first is None else first
+    if stored["revision"] == 1 and first == 0:
+        click.echo(f"{stored['id']} has one revision: there is nothing to compare yet.")
+        return
+    old = get_revision(context.db, stored["id"], first)
+    new = get_revision(context.db, stored["id"], second)
+    paragraphs = changed_paragraphs(old["text"], new["text"])
+    click.echo(f"{stored['id']}  revision {first} → {second}: {len(paragraphs)} paragraph"
+               f"{'s' if len(paragraphs) != 1 else ''} changed")
+    marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+    for paragraph in paragraphs:
+        click.echo("")
+        click.echo(_display("".join(marks[op].format(text) for op, text in paragraph)))
+
+
+def _display(text: str) -> str:
+    """Stored text shown as written, line breaks kept, controls made visible."""
+    from store.display import display_safe
+
+    return display_safe(text)
+
+
 STYLE_NAMES = ("analyst", "chicago-note", "chicago-bib", "apa", "mla", "markdown", "csl-json")
 EXPORT_FORMATS = ("w3c", "jsonl", "csv", "markdown", "csl-json")
 
@@ -686,7 +772,9 @@ def cite_command(context: Context, item_id: str, style: str, copy: bool) -> None
                                 ) from None
         text = cite_article(article, style)
     else:
-        text = cite_annotation(annotation, get_article(context.db, annotation["article_id"]), style)
+        from store.revisions import cited_article
+
+        text = cite_annotation(annotation, cited_article(context.db, annotation), style)
     # Shown with its controls visible; the clipboard below gets the exact text.
     click.echo(display_safe(text))
     if copy:

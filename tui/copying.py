@@ -50,11 +50,14 @@ def copy_text(app: App, text: str) -> Copied:
 
 def citation_for(app: App, annotation: dict, style: str = DEFAULT_STYLE) -> str:
     """The citation of a stored annotation in ``style`` (the article is read from the app's db)."""
-    from store.articles import get_article
+    from store.annotations import get_annotation
     from store.citations import cite_annotation
+    from store.revisions import cited_article
 
-    article = get_article(app.db, annotation["article_id"])  # type: ignore[attr-defined]
-    return cite_annotation(annotation, article, style)
+    # Read again whole: the screens keep only part of each row, and an orphan is cited from
+    # the revision it was made on.
+    stored = get_annotation(app.db, annotation["id"])  # type: ignore[attr-defined]
+    return cite_annotation(annotation, cited_article(app.db, stored), style)  # type: ignore[attr-defined]
 
 
 def copy_citation(app: App, annotation: dict | None,

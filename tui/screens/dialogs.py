@@ -137,7 +137,9 @@ class EditAnnotationScreen(ModalScreen[dict | None]):
             yield AnnotationForm(span_text=annotation["exact"],
                                  values=FormValues.from_annotation(annotation),
                                  editing=annotation,
-                                 hints=source_hints(text, start, end, Boundaries(text)),
+                                 # An orphan has no place in the text to look around.
+                                 hints=(source_hints(text, start, end, Boundaries(text))
+                                        if start is not None else []),
                                  db=self.app.db, id="annotation-form")
 
     def on_annotation_form_submitted(self, event: Any) -> None:

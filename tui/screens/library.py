@@ -400,10 +400,11 @@ class LibraryScreen(ShowsArticle, Screen[None]):
                             severity="error", timeout=10, markup=False)
 
     def _store(self, draft) -> None:
-        from store.articles import add_article
+        from store.revisions import import_article
 
         try:
-            article, created = add_article(self.app.db, draft)
+            imported = import_article(self.app.db, draft)
+            article, created = imported.article, imported.created
         except MarginError as error:
             self.notify(str(error), title="Not imported", severity="error", timeout=10,
                         markup=False)
@@ -421,5 +422,10 @@ class LibraryScreen(ShowsArticle, Screen[None]):
             for notice in draft.notices.values():
                 self.notify(f"{notice.rstrip('.')}. Press {edit_key} to edit the article's metadata.",
                             title="Check the metadata", severity="warning", timeout=10, markup=False)
+        elif imported.state == "revised":
+            counts = imported.counts
+            self.notify(f"{article['title']}: {counts['moved']} annotations moved, "
+                        f"{counts['changed']} changed, {counts['orphan']} lost their place",
+                        title="New revision", markup=False)
         else:
             self.notify(article["title"], title="Already in the library", markup=False)

@@ -67,6 +67,7 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         self.matches: Matches | None = None
         self.match_index: int | None = None
         self._annotations: list[dict] = []
+        self._orphans: list[dict] = []
         self._form: AnnotationForm | None = None
         self._status = ""
 
@@ -113,6 +114,8 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
                          None)
             if drawn is not None:
                 view.stop_at(drawn)
+            elif self.opened_on["start"] is None:
+                self._lost_place(self.opened_on)
             else:
                 view.move_to(max(0, min(self.opened_on["start"], len(self.text))))
             self.call_after_refresh(view.scroll_cursor_visible, center=True)
@@ -175,13 +178,21 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
     # --- annotations
 
     def reload_annotations(self) -> None:
-        """Fetch this article's live annotations and redraw them."""
-        self._annotations = list(self._fetch_annotations())
+        """Fetch this article's live annotations and redraw them.
+
+        Those that lost their place in the newest text (orphans) are not drawn: they are
+        listed after the others in the side pane.
+        """
+        fetched = list(self._fetch_annotations())
+        # In the newest text's order: a revision can move passages past each other.
+        self._annotations = sorted((a for a in fetched if a["start"] is not None),
+                                   key=lambda a: (a["start"], a["end"]))
+        self._orphans = [a for a in fetched if a["start"] is None]
         self.view.set_annotations(self._annotations)
         self.content_changed()
-        listing = self._listing(build=bool(self._annotations))
+        listing = self._listing(build=bool(fetched))
         if listing is not None:
-            listing.show(self._annotations)
+            listing.show(self._annotations + self._orphans)
             current = self.view.current_annotation
             listing.point_at(current["id"] if current else None)
         self._update_side_title()
@@ -200,7 +211,7 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
 
     # What the reader keeps of each annotation: enough to draw, list and edit it.
     _KEPT = ("id", "kind", "start", "end", "exact", "source", "role", "via", "confidence",
-             "grade", "note", "tags")
+             "grade", "note", "tags", "anchor", "current", "reason")
     _PAGE = 2000
 
     def _fetch_annotations(self):
@@ -220,8 +231,9 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
             offset += self._PAGE
 
     def _update_side_title(self) -> None:
-        claims = sum(1 for a in self._annotations if a["kind"] == "claim")
-        quotes = len(self._annotations) - claims
+        every = self._annotations + self._orphans
+        claims = sum(1 for a in every if a["kind"] == "claim")
+        quotes = len(every) - claims
         title = self.query_one("#side-title", Static)
         empty = self.query_one("#side-empty", Static)
         if self.form is not None:
@@ -236,10 +248,10 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
             f"a paragraph, {self.key_for('select-quotation')} a quotation), then "
             f"{self.key_for('tag-claim')} for a claim or {self.key_for('tag-quote')} for a "
             "quote.", style="dim"))
-        empty.display = not self._annotations and self.form is None
+        empty.display = not every and self.form is None
         listing = self._listing()
         if listing is not None:
-            listing.display = bool(self._annotations) and self.form is None
+            listing.display = bool(every) and self.form is None
 
     @on(ArticleView.CurrentAnnotationChanged)
     def _current_changed(self, event: ArticleView.CurrentAnnotationChanged) -> None:
@@ -253,7 +265,16 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         chosen = next((a for a in self._annotations if a["id"] == event.annotation["id"]), None)
         if chosen is not None:
             self.view.stop_at(chosen, center=True)
+        elif event.annotation.get("start", 0) is None:
+            self._lost_place(event.annotation)
         self.view.focus()
+
+    def _lost_place(self, annotation: dict) -> None:
+        """Say that an annotation has no place in the newest text, and why."""
+        reason = annotation.get("reason") or "its words are not in the newest text"
+        self.notify(f"This {annotation['kind']} lost its place in the newest revision "
+                    f"({reason}): “{excerpt(annotation['exact'], 50)}”",
+                    title="Lost its place", severity="warning", timeout=6, markup=False)
 
     # --- status line
 
