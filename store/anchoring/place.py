@@ -1,37 +1,219 @@
 """Placing annotations made on one revision into another.
 
-The first, conservative rule: an annotation whose words lie inside text both revisions share
-(an unchanged run of the diff) is carried through the diff; any other is an orphan. It never
-places an annotation on other words; ``changed`` anchors and the search for passages that
-moved come on top of it.
+First the diff: an annotation whose words lie inside text both revisions share is carried
+through it. The others are looked for, in this order, and each step must be clearly right or
+the annotation becomes an orphan with its reason:
+
+1. its words, folded (quotes, dashes, white space), still at the place the diff maps it to;
+2. the same passage edited in place, when at least half of it survived in one piece and both
+   the words and the context agree;
+3. its words elsewhere (a moved paragraph), chosen by context when they occur more than once.
+
+The lookalike rule outranks every score: words that already stood elsewhere in the old
+revision (the diff carries them from another place) are never a candidate.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from typing import Sequence
 
-from store.anchoring.diff import Piece, diff
+from store.anchoring.alignment import Alignment
+from store.anchoring.diff import diff
+from store.anchoring.fold import FoldedText, fold
 from store.anchoring.model import Anchor, Selector
+from store.anchoring.score import Fit, fit
+
+# A changed passage: its words at least this alike (0 to 1), and its context on one side at
+# least CLEAR while the other side is not contradicting it.
+CHANGED_WORDS = 0.75
+CLEAR = 0.75
+AGREEING = 0.5
+# Among several places with the same words, the best context must lead the next by this much.
+LEAD = 0.2
+# The share of an annotation that must have survived in one piece to be looked for in place.
+IN_PLACE = 0.6
+# Words this long (folded) are their own evidence when they occur in one new place only.
+DISTINCTIVE = 40
+# How far either side of inserted words their neighbours are compared with the old text.
+NEIGHBOURS = 40
+# Beyond this many occurrences a phrase is too common to be told apart by its context.
+MOST_PLACES = 5000
 
 
 def anchor_all(old_text: str, new_text: str, selectors: Sequence[Selector]) -> list[Anchor]:
     """An anchor in ``new_text`` for each selector made on ``old_text``, in the same order."""
     if old_text == new_text:
         return [Anchor("exact", s.start, s.end) for s in selectors]
-    shared = [piece for piece in diff(old_text, new_text) if piece.op == "equal"]
-    starts = [piece.old_start for piece in shared]
-    return [_carried(selector, shared, starts) for selector in selectors]
+    alignment = Alignment(diff(old_text, new_text))
+    finder = _Finder(old_text, new_text, alignment)
+    anchors = []
+    for selector in selectors:
+        at = alignment.carried(selector.start, selector.end)
+        if at is None:
+            anchors.append(finder.place(selector))
+        else:
+            kind = "exact" if at == selector.start else "moved"
+            anchors.append(Anchor(kind, at, at + selector.end - selector.start))
+    return anchors
 
 
-def _carried(selector: Selector, shared: list[Piece], starts: list[int]) -> Anchor:
-    """The selector carried through the unchanged run that holds all of it, or an orphan."""
-    index = bisect_right(starts, selector.start) - 1
-    if index >= 0:
-        piece = shared[index]
-        if selector.end <= piece.old_start + len(piece.text):
-            start = piece.new_start + selector.start - piece.old_start
-            end = start + selector.end - selector.start
-            kind = "exact" if start == selector.start else "moved"
-            return Anchor(kind, start, end)
-    return Anchor("orphan", None, None, "the words were edited or removed")
+class _Finder:
+    """Looks for the annotations the diff could not carry whole."""
+
+    def __init__(self, old_text: str, new_text: str, alignment: Alignment) -> None:
+        self.old_text = old_text
+        self.new_text = new_text
+        self.alignment = alignment
+        self._folded: FoldedText | None = None
+        self._old_folded: FoldedText | None = None
+
+    @property
+    def folded(self) -> FoldedText:
+        # Folding a long text is only worth it when some annotation has to be searched for.
+        if self._folded is None:
+            self._folded = FoldedText(self.new_text)
+        return self._folded
+
+    @property
+    def old_folded(self) -> FoldedText:
+        if self._old_folded is None:
+            self._old_folded = FoldedText(self.old_text)
+        return self._old_folded
+
+    def place(self, selector: Selector) -> Anchor:
+        """The anchor of one selector that no unchanged run holds whole."""
+        words = fold(selector.exact).strip()
+        if not words:
+            return _orphan("the annotation has no words to look for")
+        length = selector.end - selector.start
+        mapped = self.alignment.mapped(selector.start, selector.end)
+        places, lookalikes = self._places(selector, words)
+        here = [place for place in places if _overlaps(place, mapped)]
+        if here:
+            start, end = min(here, key=lambda place: abs(place[0] - mapped[0]))
+            return self._found(selector, start, end)
+        kept, longest = self.alignment.own_share(selector.start, selector.end)
+        if longest >= IN_PLACE * length:
+            return self._changed(selector, mapped, places)
+        if places:
+            return self._moved(selector, places)
+        if lookalikes:
+            return _orphan("the passage was deleted; the same words elsewhere were there before")
+        if kept == 0:
+            return _orphan("the passage was deleted")
+        return _orphan("the words changed too much")
+
+    def _places(self, selector: Selector, words: str) -> tuple[list[tuple[int, int]], int]:
+        """Where the folded words occur in the new text, lookalikes left out, and how many
+        lookalikes there were."""
+        folded = self.folded
+        found = folded.find_all(words, MOST_PLACES)
+        places = []
+        for at in found:
+            start, end = folded.original(at), folded.original(at + len(words))
+            if not self._lookalike(selector, words, start, end):
+                places.append((start, end))
+        return places, len(found) - len(places)
+
+    def _lookalike(self, selector: Selector, words: str, start: int, end: int) -> bool:
+        """Whether new ``start:end`` holds words that already stood elsewhere in the old text.
+
+        Two ways to tell: the diff carries them from another place, or the old text at the
+        place they come from (or replace) already had these words, outside the annotation.
+        The second catches a lookalike that was itself edited, which the diff then shows as
+        deleted and inserted again.
+        """
+        foreign = self.alignment.foreign(start, end, selector.start, selector.end)
+        if foreign * 10 > end - start or foreign > 2:
+            return True
+        return self._moved_from_elsewhere(selector, start, end)
+
+    def _moved_from_elsewhere(self, selector: Selector, start: int, end: int) -> bool:
+        """Whether inserted words at ``start:end`` are another old passage that moved here.
+
+        A moved paragraph shows in the diff as deleted in one place and inserted in another.
+        The words with their neighbours inside the inserted run are looked up in the old
+        text: if they stood, and were removed, anywhere but at the annotation itself, this
+        may be that passage rather than the annotation's, so it is no candidate.
+        """
+        first, last = self.alignment.piece_at_new(start), self.alignment.piece_at_new(end - 1)
+        low = max(start - NEIGHBOURS, first.new_start if first.op == "insert" else start)
+        high = min(end + NEIGHBOURS, last.new_start + len(last.text) if last.op == "insert" else end)
+        before = fold(self.new_text[low:start])
+        around = fold(self.new_text[low:high]).strip()
+        lead = len(before) - (len(before) - len(before.lstrip()))
+        old = self.old_folded
+        for at in old.find_all(around, MOST_PLACES):
+            there = old.original(at + lead)
+            if abs(there - selector.start) <= 2:
+                continue
+            kept, _ = self.alignment.own_share(there, there + selector.end - selector.start)
+            if kept < selector.end - selector.start:
+                return True
+        return False
+
+    def _found(self, selector: Selector, start: int, end: int) -> Anchor:
+        """The anchor for a place holding the annotation's words, folded."""
+        current = self.new_text[start:end]
+        if current != selector.exact:
+            return Anchor("changed", start, end, f"now reads {_excerpt(current)}")
+        return Anchor("exact" if start == selector.start else "moved", start, end)
+
+    def _changed(self, selector: Selector, mapped: tuple[int, int],
+                 places: list[tuple[int, int]]) -> Anchor:
+        """The passage edited in place, when its words and context agree clearly."""
+        start, end = _trimmed(self.new_text, *mapped, selector.exact)
+        if start >= end:
+            return _orphan("the words changed too much")
+        here = fit(selector, self.new_text, start, end)
+        if here.words < CHANGED_WORDS:
+            return _orphan("the words changed too much")
+        if here.best_side < CLEAR or min(here.before, here.after) < AGREEING * here.best_side:
+            return _orphan("the words and the text around them both changed")
+        rivals = [fit(selector, self.new_text, *place).context for place in places]
+        if rivals and max(rivals) >= here.context - LEAD:
+            return _orphan(f"the words changed here and also stand unchanged at {places[0][0]:,}")
+        return Anchor("changed", start, end, f"now reads {_excerpt(self.new_text[start:end])}")
+
+    def _moved(self, selector: Selector, places: list[tuple[int, int]]) -> Anchor:
+        """The words found elsewhere, when one place is clearly theirs."""
+        fits = sorted(((fit(selector, self.new_text, *place), place) for place in places),
+                      key=lambda pair: pair[0].context, reverse=True)
+        best, place = fits[0]
+        if len(fits) == 1:
+            distinctive = len(fold(selector.exact).strip()) >= DISTINCTIVE
+            if distinctive or best.best_side >= CLEAR:
+                return self._found(selector, *place)
+            return _orphan("the words stand elsewhere now, without their context")
+        runner_up = fits[1][0]
+        if best.best_side >= CLEAR and best.context - runner_up.context >= LEAD:
+            return self._found(selector, *place)
+        starts = [f"{p[0]:,}" for _, p in fits[:3]]
+        more = "" if len(fits) <= 3 else f" and {len(fits) - 3} more"
+        return _orphan(f"{len(fits)} places match equally: at {', '.join(starts)}{more}")
+
+
+def _overlaps(place: tuple[int, int], mapped: tuple[int, int]) -> bool:
+    if mapped[0] == mapped[1]:
+        return place[0] <= mapped[0] <= place[1]
+    return place[0] < mapped[1] and place[1] > mapped[0]
+
+
+def _trimmed(text: str, start: int, end: int, exact: str) -> tuple[int, int]:
+    """``start:end`` without white space at its edges, unless the annotation had it too."""
+    if not exact[:1].isspace():
+        while start < end and text[start].isspace():
+            start += 1
+    if not exact[-1:].isspace():
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    return start, end
+
+
+def _excerpt(text: str, most: int = 60) -> str:
+    flat = " ".join(text.split())
+    return f"“{flat}”" if len(flat) <= most else f"“{flat[:most - 1]}…”"
+
+
+def _orphan(reason: str) -> Anchor:
+    return Anchor("orphan", None, None, reason)
