@@ -20,14 +20,19 @@ class Alignment:
         self._shared_new = [piece.new_start for piece in shared]
         self._new_starts = [piece.new_start for piece in self.pieces]
 
-    def carried(self, start: int, end: int) -> int | None:
-        """The new offset of old ``start:end`` when one unchanged run holds all of it."""
+    def carried(self, start: int, end: int, short: int = 0) -> int | None:
+        """The new offset of old ``start:end`` when one unchanged run holds all of it.
+
+        When that run is shorter than ``short`` and not the whole text, the offset is given
+        as ``-offset - 1`` so that the caller can look at it more closely.
+        """
         index = bisect_right(self._shared_old, start) - 1
         if index < 0:
             return None
         piece = self._shared[index]
         if end <= piece.old_start + len(piece.text):
-            return piece.new_start + start - piece.old_start
+            at = piece.new_start + start - piece.old_start
+            return -at - 1 if len(piece.text) < short and len(self.pieces) > 1 else at
         return None
 
     def mapped(self, start: int, end: int) -> tuple[int, int]:

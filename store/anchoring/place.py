@@ -34,6 +34,9 @@ LEAD = 0.2
 IN_PLACE = 0.6
 # Words this long (folded) are their own evidence when they occur in one new place only.
 DISTINCTIVE = 40
+# A passage carried in an unchanged run shorter than this, between edits, is checked against
+# lookalikes too: a diff may pair its words with a near-copy whose own words were edited.
+SHORT_RUN = 300
 # How far either side of inserted words their neighbours are compared with the old text.
 NEIGHBOURS = 40
 # Beyond this many occurrences a phrase is too common to be told apart by its context.
@@ -48,9 +51,11 @@ def anchor_all(old_text: str, new_text: str, selectors: Sequence[Selector]) -> l
     finder = _Finder(old_text, new_text, alignment)
     anchors = []
     for selector in selectors:
-        at = alignment.carried(selector.start, selector.end)
+        at = alignment.carried(selector.start, selector.end, SHORT_RUN)
         if at is None:
             anchors.append(finder.place(selector))
+        elif at < 0:
+            anchors.append(finder.place_short(selector, -at - 1))
         else:
             kind = "exact" if at == selector.start else "moved"
             anchors.append(Anchor(kind, at, at + selector.end - selector.start))
@@ -79,6 +84,13 @@ class _Finder:
         if self._old_folded is None:
             self._old_folded = FoldedText(self.old_text)
         return self._old_folded
+
+    def place_short(self, selector: Selector, at: int) -> Anchor:
+        """A selector carried to ``at`` by a short unchanged run: kept unless it is a lookalike."""
+        end = at + selector.end - selector.start
+        if self._stood_elsewhere(selector, at, end):
+            return _orphan("the passage was deleted; a lookalike elsewhere was there before")
+        return Anchor("exact" if at == selector.start else "moved", at, end)
 
     def place(self, selector: Selector) -> Anchor:
         """The anchor of one selector that no unchanged run holds whole."""
@@ -126,30 +138,33 @@ class _Finder:
         foreign = self.alignment.foreign(start, end, selector.start, selector.end)
         if foreign * 10 > end - start or foreign > 2:
             return True
-        return self._moved_from_elsewhere(selector, start, end)
+        return self._stood_elsewhere(selector, start, end)
 
-    def _moved_from_elsewhere(self, selector: Selector, start: int, end: int) -> bool:
-        """Whether inserted words at ``start:end`` are another old passage that moved here.
+    def _stood_elsewhere(self, selector: Selector, start: int, end: int) -> bool:
+        """Whether new ``start:end`` is another old passage that the diff shows as new text.
 
-        A moved paragraph shows in the diff as deleted in one place and inserted in another.
-        The words with their neighbours inside the inserted run are looked up in the old
-        text: if they stood, and were removed, anywhere but at the annotation itself, this
-        may be that passage rather than the annotation's, so it is no candidate.
+        A moved or edited lookalike shows in the diff as deleted in one place and inserted in
+        another, and a diff may even pair the annotation's deleted words with the lookalike.
+        So the candidate with its neighbours on either side is looked up in the old text: if
+        it stood there, and was removed, anywhere but at the annotation itself, it is taken
+        to be that passage and is no candidate.
         """
-        first, last = self.alignment.piece_at_new(start), self.alignment.piece_at_new(end - 1)
-        low = max(start - NEIGHBOURS, first.new_start if first.op == "insert" else start)
-        high = min(end + NEIGHBOURS, last.new_start + len(last.text) if last.op == "insert" else end)
-        before = fold(self.new_text[low:start])
-        around = fold(self.new_text[low:high]).strip()
-        lead = len(before) - (len(before) - len(before.lstrip()))
+        length = selector.end - selector.start
         old = self.old_folded
-        for at in old.find_all(around, MOST_PLACES):
-            there = old.original(at + lead)
-            if abs(there - selector.start) <= 2:
-                continue
-            kept, _ = self.alignment.own_share(there, there + selector.end - selector.start)
-            if kept < selector.end - selector.start:
-                return True
+        line_start = self.new_text.rfind("\n", 0, start) + 1
+        line_end = self.new_text.find("\n", end)
+        line_end = len(self.new_text) if line_end < 0 else line_end
+        for low, high in ((max(line_start, start - NEIGHBOURS), end),
+                          (start, max(end, min(line_end, end + NEIGHBOURS)))):
+            before = fold(self.new_text[low:start]).lstrip()
+            around = fold(self.new_text[low:high]).strip()
+            for at in old.find_all(around, MOST_PLACES):
+                there = old.original(at + len(before))
+                if abs(there - selector.start) <= 2:
+                    continue
+                kept, _ = self.alignment.own_share(there, there + length)
+                if kept < length:
+                    return True
         return False
 
     def _found(self, selector: Selector, start: int, end: int) -> Anchor:
@@ -165,6 +180,8 @@ class _Finder:
         start, end = _trimmed(self.new_text, *mapped, selector.exact)
         if start >= end:
             return _orphan("the words changed too much")
+        if self._stood_elsewhere(selector, start, end):
+            return _orphan("the passage was deleted; a lookalike elsewhere was there before")
         here = fit(selector, self.new_text, start, end)
         if here.words < CHANGED_WORDS:
             return _orphan("the words changed too much")
