@@ -11,7 +11,6 @@ be the surviving one.
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
 import re

@@ -18,7 +18,6 @@ class Alignment:
         self._shared = shared
         self._shared_old = [piece.old_start for piece in shared]
         self._shared_new = [piece.new_start for piece in shared]
-        self._new_starts = [piece.new_start for piece in self.pieces]
 
     def carried(self, start: int, end: int, short: int = 0) -> int | None:
         """The new offset of old ``start:end`` when one unchanged run holds all of it.
@@ -85,10 +84,3 @@ class Alignment:
                 count += hi - lo - inside
             index += 1
         return count
-
-    def piece_at_new(self, offset: int) -> Piece:
-        """The piece of the new text (unchanged or inserted) that holds new ``offset``."""
-        index = max(bisect_right(self._new_starts, offset) - 1, 0)
-        while index > 0 and self.pieces[index].op == "delete":
-            index -= 1
-        return self.pieces[index]

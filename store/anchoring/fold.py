@@ -54,7 +54,7 @@ class FoldedText:
         return self._original[index] + offset - self._folded[index]
 
     def find_all(self, needle: str, limit: int) -> list[int]:
-        """Folded offsets of every occurrence of ``needle`` (at most ``limit`` of them)."""
+        """Folded offsets of the occurrences of ``needle`` (at most ``limit`` of them)."""
         found = []
         at = self.text.find(needle)
         while at >= 0 and len(found) < limit:

@@ -19,9 +19,10 @@ from typing import Sequence
 
 from store.anchoring.alignment import Alignment
 from store.anchoring.diff import diff
-from store.anchoring.fold import FoldedText, fold
+from store.anchoring.excerpts import Excerpts
+from store.anchoring.fold import fold
 from store.anchoring.model import Anchor, Selector
-from store.anchoring.score import Fit, fit
+from store.anchoring.score import fit
 
 # A changed passage: its words at least this alike (0 to 1), and its context on one side at
 # least CLEAR while the other side is not contradicting it.
@@ -40,7 +41,9 @@ SHORT_RUN = 300
 # How far either side of inserted words their neighbours are compared with the old text.
 NEIGHBOURS = 40
 # Beyond this many occurrences a phrase is too common to be told apart by its context.
-MOST_PLACES = 5000
+MOST_PLACES = 200
+# Annotations longer than this are looked for in the whole text, not only near edits.
+LONGEST = 1000
 
 
 def anchor_all(old_text: str, new_text: str, selectors: Sequence[Selector]) -> list[Anchor]:
@@ -69,21 +72,26 @@ class _Finder:
         self.old_text = old_text
         self.new_text = new_text
         self.alignment = alignment
-        self._folded: FoldedText | None = None
-        self._old_folded: FoldedText | None = None
+        self._inserted: Excerpts | None = None
+        self._removed: Excerpts | None = None
 
     @property
-    def folded(self) -> FoldedText:
-        # Folding a long text is only worth it when some annotation has to be searched for.
-        if self._folded is None:
-            self._folded = FoldedText(self.new_text)
-        return self._folded
+    def inserted(self) -> Excerpts:
+        """The new text's inserted runs: the only places an annotation can have moved to."""
+        if self._inserted is None:
+            runs = [(p.new_start, p.new_start + len(p.text))
+                    for p in self.alignment.pieces if p.op == "insert"]
+            self._inserted = Excerpts(self.new_text, runs, LONGEST)
+        return self._inserted
 
     @property
-    def old_folded(self) -> FoldedText:
-        if self._old_folded is None:
-            self._old_folded = FoldedText(self.old_text)
-        return self._old_folded
+    def removed(self) -> Excerpts:
+        """The old text's deleted runs: the only places a moved lookalike can have come from."""
+        if self._removed is None:
+            runs = [(p.old_start, p.old_start + len(p.text))
+                    for p in self.alignment.pieces if p.op == "delete"]
+            self._removed = Excerpts(self.old_text, runs, LONGEST + NEIGHBOURS)
+        return self._removed
 
     def place_short(self, selector: Selector, at: int) -> Anchor:
         """A selector carried to ``at`` by a short unchanged run: kept unless it is a lookalike."""
@@ -99,7 +107,7 @@ class _Finder:
             return _orphan("the annotation has no words to look for")
         length = selector.end - selector.start
         mapped = self.alignment.mapped(selector.start, selector.end)
-        places, lookalikes = self._places(selector, words)
+        places, lookalikes = self._places(selector, words, mapped)
         here = [place for place in places if _overlaps(place, mapped)]
         if here:
             start, end = min(here, key=lambda place: abs(place[0] - mapped[0]))
@@ -115,19 +123,22 @@ class _Finder:
             return _orphan("the passage was deleted")
         return _orphan("the words changed too much")
 
-    def _places(self, selector: Selector, words: str) -> tuple[list[tuple[int, int]], int]:
+    def _places(self, selector: Selector, words: str,
+                mapped: tuple[int, int]) -> tuple[list[tuple[int, int]], int]:
         """Where the folded words occur in the new text, lookalikes left out, and how many
-        lookalikes there were."""
-        folded = self.folded
-        found = folded.find_all(words, MOST_PLACES)
-        places = []
-        for at in found:
-            start, end = folded.original(at), folded.original(at + len(words))
-            if not self._lookalike(selector, words, start, end):
-                places.append((start, end))
+        lookalikes there were. Words too common to be told apart across the whole text are
+        looked for only near the place the diff maps them to."""
+        length = selector.end - selector.start
+        if length > LONGEST:
+            found = Excerpts(self.new_text, [(0, len(self.new_text))], 0).find_all(words, MOST_PLACES)
+        else:
+            found = self.inserted.find_all(words, MOST_PLACES)
+        nearby = Excerpts(self.new_text, [mapped], length + NEIGHBOURS)
+        found = sorted(set(found) | set(nearby.find_all(words, MOST_PLACES)))
+        places = [place for place in found if not self._lookalike(selector, *place)]
         return places, len(found) - len(places)
 
-    def _lookalike(self, selector: Selector, words: str, start: int, end: int) -> bool:
+    def _lookalike(self, selector: Selector, start: int, end: int) -> bool:
         """Whether new ``start:end`` holds words that already stood elsewhere in the old text.
 
         Two ways to tell: the diff carries them from another place, or the old text at the
@@ -150,7 +161,6 @@ class _Finder:
         to be that passage and is no candidate.
         """
         length = selector.end - selector.start
-        old = self.old_folded
         line_start = self.new_text.rfind("\n", 0, start) + 1
         line_end = self.new_text.find("\n", end)
         line_end = len(self.new_text) if line_end < 0 else line_end
@@ -158,8 +168,9 @@ class _Finder:
                           (start, max(end, min(line_end, end + NEIGHBOURS)))):
             before = fold(self.new_text[low:start]).lstrip()
             around = fold(self.new_text[low:high]).strip()
-            for at in old.find_all(around, MOST_PLACES):
-                there = old.original(at + len(before))
+            if len(around) > LONGEST + NEIGHBOURS:
+                continue
+            for there, _ in self.removed.find_all(around, MOST_PLACES, mark=len(before)):
                 if abs(there - selector.start) <= 2:
                     continue
                 kept, _ = self.alignment.own_share(there, there + length)
