@@ -38,6 +38,9 @@ DISTINCTIVE = 40
 # A passage carried in an unchanged run shorter than this, between edits, is checked against
 # lookalikes too: a diff may pair its words with a near-copy whose own words were edited.
 SHORT_RUN = 300
+# How far beyond an annotation's length from either edge of its mapped stretch its words
+# still count as being in place.
+EDGE_SLACK = 8
 # How far either side of inserted words their neighbours are compared with the old text.
 NEIGHBOURS = 40
 # Beyond this many occurrences a phrase is too common to be told apart by its context.
@@ -96,7 +99,7 @@ class _Finder:
     def place_short(self, selector: Selector, at: int) -> Anchor:
         """A selector carried to ``at`` by a short unchanged run: kept unless it is a lookalike."""
         end = at + selector.end - selector.start
-        if self._stood_elsewhere(selector, at, end):
+        if self._stood_elsewhere(selector, at, end, unless_own=True):
             return _orphan("the passage was deleted; a lookalike elsewhere was there before")
         return Anchor("exact" if at == selector.start else "moved", at, end)
 
@@ -108,7 +111,7 @@ class _Finder:
         length = selector.end - selector.start
         mapped = self.alignment.mapped(selector.start, selector.end)
         places, lookalikes = self._places(selector, words, mapped)
-        here = [place for place in places if _overlaps(place, mapped)]
+        here = [place for place in places if _at_edge(place, mapped, length)]
         if here:
             start, end = min(here, key=lambda place: abs(place[0] - mapped[0]))
             return self._found(selector, start, end)
@@ -151,14 +154,17 @@ class _Finder:
             return True
         return self._stood_elsewhere(selector, start, end)
 
-    def _stood_elsewhere(self, selector: Selector, start: int, end: int) -> bool:
+    def _stood_elsewhere(self, selector: Selector, start: int, end: int,
+                         unless_own: bool = False) -> bool:
         """Whether new ``start:end`` is another old passage that the diff shows as new text.
 
         A moved or edited lookalike shows in the diff as deleted in one place and inserted in
         another, and a diff may even pair the annotation's deleted words with the lookalike.
         So the candidate with its neighbours on either side is looked up in the old text: if
         it stood there, and was removed, anywhere but at the annotation itself, it is taken
-        to be that passage and is no candidate.
+        to be that passage and is no candidate. With ``unless_own`` (words the diff carried
+        from the annotation itself) a neighbourhood that also fits the annotation's own old
+        place keeps them: only text that fits another place better is a lookalike.
         """
         length = selector.end - selector.start
         line_start = self.new_text.rfind("\n", 0, start) + 1
@@ -170,12 +176,14 @@ class _Finder:
             around = fold(self.new_text[low:high]).strip()
             if len(around) > LONGEST + NEIGHBOURS:
                 continue
+            own = elsewhere = False
             for there, _ in self.removed.find_all(around, MOST_PLACES, mark=len(before)):
                 if abs(there - selector.start) <= 2:
-                    continue
-                kept, _ = self.alignment.own_share(there, there + length)
-                if kept < length:
-                    return True
+                    own = True
+                elif self.alignment.own_share(there, there + length)[0] < length:
+                    elsewhere = True
+            if elsewhere and not (unless_own and own):
+                return True
         return False
 
     def _found(self, selector: Selector, start: int, end: int) -> Anchor:
@@ -196,7 +204,7 @@ class _Finder:
         here = fit(selector, self.new_text, start, end)
         if here.words < CHANGED_WORDS:
             return _orphan("the words changed too much")
-        if here.best_side < CLEAR or min(here.before, here.after) < AGREEING * here.best_side:
+        if here.best_side < CLEAR or here.worst_side < AGREEING * here.best_side:
             return _orphan("the words and the text around them both changed")
         rivals = [fit(selector, self.new_text, *place).context for place in places]
         if rivals and max(rivals) >= here.context - LEAD:
@@ -221,10 +229,16 @@ class _Finder:
         return _orphan(f"{len(fits)} places match equally: at {', '.join(starts)}{more}")
 
 
-def _overlaps(place: tuple[int, int], mapped: tuple[int, int]) -> bool:
-    if mapped[0] == mapped[1]:
-        return place[0] <= mapped[0] <= place[1]
-    return place[0] < mapped[1] and place[1] > mapped[0]
+def _at_edge(place: tuple[int, int], mapped: tuple[int, int], length: int) -> bool:
+    """Whether words found at ``place`` are where the diff maps the annotation: at the start
+    or the end of the mapped stretch, which may be long when a long insertion replaced
+    part of the annotation."""
+    reach = length + EDGE_SLACK
+    for low, high in ((mapped[0], min(mapped[1], mapped[0] + reach)),
+                      (max(mapped[0], mapped[1] - reach), mapped[1])):
+        if place[0] < high and place[1] > low or place[0] <= low == high <= place[1]:
+            return True
+    return False
 
 
 def _trimmed(text: str, start: int, end: int, exact: str) -> tuple[int, int]:

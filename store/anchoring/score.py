@@ -10,6 +10,10 @@ from store.anchoring.fold import fold
 from store.anchoring.model import Selector
 
 
+# Context shorter than this counts for less, in proportion.
+FULL_CONTEXT = 16
+
+
 @dataclass(frozen=True)
 class Fit:
     """Similarities from 0 to 1 of a candidate's words, and of the text before and after it."""
@@ -17,6 +21,9 @@ class Fit:
     words: float
     before: float
     after: float
+    # How much of each side's evidence is missing because the context was short.
+    unknown_before: float = 0.0
+    unknown_after: float = 0.0
 
     @property
     def context(self) -> float:
@@ -25,7 +32,13 @@ class Fit:
 
     @property
     def best_side(self) -> float:
+        """The side that agrees best."""
         return max(self.before, self.after)
+
+    @property
+    def worst_side(self) -> float:
+        """The side that agrees least, counting what a short context cannot tell as agreeing."""
+        return min(self.before + self.unknown_before, self.after + self.unknown_after)
 
 
 def similarity(one: str, other: str) -> float:
@@ -35,9 +48,14 @@ def similarity(one: str, other: str) -> float:
 
 def fit(selector: Selector, new_text: str, start: int, end: int) -> Fit:
     """How well ``new_text[start:end]`` and its surroundings match the selector."""
-    return Fit(similarity(selector.exact, new_text[start:end]),
-               _side(selector.prefix, new_text, start, before=True),
-               _side(selector.suffix, new_text, end, before=False))
+    before = _side(selector.prefix, new_text, start, before=True)
+    after = _side(selector.suffix, new_text, end, before=False)
+    return Fit(similarity(selector.exact, new_text[start:end]), before, after,
+               _unknown(selector.prefix), _unknown(selector.suffix))
+
+
+def _unknown(context: str) -> float:
+    return 0.0 if not context else max(0.0, 1 - len(fold(context)) / FULL_CONTEXT)
 
 
 def _side(context: str, new_text: str, at: int, before: bool) -> float:
@@ -50,4 +68,5 @@ def _side(context: str, new_text: str, at: int, before: bool) -> float:
     if not wanted:
         # The annotation began or ended its text: the same holds only at the new text's edge.
         return 1.0 if not near.strip() else 0.0
-    return ratio(wanted, near) / 100
+    # A few characters of context (the text ended just after the words) are weak evidence.
+    return ratio(wanted, near) / 100 * (1 - _unknown(context))
