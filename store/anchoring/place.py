@@ -41,8 +41,10 @@ SHORT_RUN = 300
 # How far beyond an annotation's length from either edge of its mapped stretch its words
 # still count as being in place.
 EDGE_SLACK = 8
-# How far either side of inserted words their neighbours are compared with the old text.
-NEIGHBOURS = 40
+# How far either side of a candidate its neighbours are compared with the old text: near, to
+# tell passages apart, and within the whole paragraph, to tell near-copies apart whose one
+# difference is a little further away.
+NEIGHBOURS = (40, 200)
 # Beyond this many occurrences a phrase is too common to be told apart by its context.
 MOST_PLACES = 200
 # Annotations longer than this are looked for in the whole text, not only near edits.
@@ -93,7 +95,7 @@ class _Finder:
         if self._removed is None:
             runs = [(p.old_start, p.old_start + len(p.text))
                     for p in self.alignment.pieces if p.op == "delete"]
-            self._removed = Excerpts(self.old_text, runs, LONGEST + NEIGHBOURS)
+            self._removed = Excerpts(self.old_text, runs, LONGEST + max(NEIGHBOURS))
         return self._removed
 
     def place_short(self, selector: Selector, at: int) -> Anchor:
@@ -136,7 +138,7 @@ class _Finder:
             found = Excerpts(self.new_text, [(0, len(self.new_text))], 0).find_all(words, MOST_PLACES)
         else:
             found = self.inserted.find_all(words, MOST_PLACES)
-        nearby = Excerpts(self.new_text, [mapped], length + NEIGHBOURS)
+        nearby = Excerpts(self.new_text, [mapped], length + EDGE_SLACK)
         found = sorted(set(found) | set(nearby.find_all(words, MOST_PLACES)))
         places = [place for place in found if not self._lookalike(selector, *place)]
         return places, len(found) - len(places)
@@ -170,11 +172,12 @@ class _Finder:
         line_start = self.new_text.rfind("\n", 0, start) + 1
         line_end = self.new_text.find("\n", end)
         line_end = len(self.new_text) if line_end < 0 else line_end
-        for low, high in ((max(line_start, start - NEIGHBOURS), end),
-                          (start, max(end, min(line_end, end + NEIGHBOURS)))):
+        sides = [(max(line_start, start - reach), end) for reach in NEIGHBOURS]
+        sides += [(start, max(end, min(line_end, end + reach))) for reach in NEIGHBOURS]
+        for low, high in sides:
             before = fold(self.new_text[low:start]).lstrip()
             around = fold(self.new_text[low:high]).strip()
-            if len(around) > LONGEST + NEIGHBOURS:
+            if len(around) > LONGEST + max(NEIGHBOURS):
                 continue
             own = elsewhere = False
             for there, _ in self.removed.find_all(around, MOST_PLACES, mark=len(before)):
