@@ -140,11 +140,13 @@ class _Finder:
             found = self.inserted.find_all(words, MOST_PLACES)
         nearby = Excerpts(self.new_text, [mapped], length + EDGE_SLACK)
         found = sorted(set(found) | set(nearby.find_all(words, MOST_PLACES)))
-        places = [place for place in found if not self._lookalike(selector, *place)]
+        places = [place for place in found
+                  if not self._lookalike(selector, *place, _at_edge(place, mapped, length))]
         return places, len(found) - len(places)
 
-    def _lookalike(self, selector: Selector, start: int, end: int) -> bool:
-        """Whether new ``start:end`` holds words that already stood elsewhere in the old text.
+    def _lookalike(self, selector: Selector, start: int, end: int, in_place: bool) -> bool:
+        """Whether new ``start:end`` holds words that already stood elsewhere in the old text
+        (``in_place``: where the diff maps the annotation).
 
         Two ways to tell: the diff carries them from another place, or the old text at the
         place they come from (or replace) already had these words, outside the annotation.
@@ -154,7 +156,7 @@ class _Finder:
         foreign = self.alignment.foreign(start, end, selector.start, selector.end)
         if foreign * 10 > end - start or foreign > 2:
             return True
-        return self._stood_elsewhere(selector, start, end)
+        return self._stood_elsewhere(selector, start, end, unless_own=in_place)
 
     def _stood_elsewhere(self, selector: Selector, start: int, end: int,
                          unless_own: bool = False) -> bool:
@@ -183,11 +185,18 @@ class _Finder:
             for there, _ in self.removed.find_all(around, MOST_PLACES, mark=len(before)):
                 if abs(there - selector.start) <= 2:
                     own = True
-                elif self.alignment.own_share(there, there + length)[0] < length:
-                    elsewhere = True
+                elif not self._still_there(there, there + length):
+                    elsewhere = True  # gone from there: it may be what stands here now
             if elsewhere and not (unless_own and own):
                 return True
         return False
+
+    def _still_there(self, start: int, end: int) -> bool:
+        """Whether old ``start:end`` still reads the same (folded) where the diff maps it."""
+        if self.alignment.carried(start, end) is not None:
+            return True
+        new_start, new_end = self.alignment.mapped(start, end)
+        return fold(self.new_text[new_start:new_end]).strip() == fold(self.old_text[start:end]).strip()
 
     def _found(self, selector: Selector, start: int, end: int) -> Anchor:
         """The anchor for a place holding the annotation's words, folded."""
