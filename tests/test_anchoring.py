@@ -134,6 +134,16 @@ def test_a_deleted_passage_is_never_placed_on_its_lookalike_elsewhere():
     assert (copy.kind, placed) == ("moved", "the troops would work")
 
 
+def test_a_deleted_passage_is_not_placed_on_a_lookalike_right_beside_it():
+    original = "Officials said the troops would work on fortifications and clear mines near the border."
+    copy = "Officials said the troops would work on fortifications and clear mines."
+    old = ARTICLE.replace(original, original + "\n\n" + copy)
+    new = old.replace(original + "\n\n", "")
+    for words in ("the troops would work", "Officials said the troops would work on fortifications"):
+        anchor, placed = anchored(old, new, words)
+        assert (anchor.kind, placed) == ("orphan", None), words
+
+
 def test_a_lookalike_that_moved_is_no_candidate_either():
     original = "Officials said the troops would work on fortifications and clear mines near the border.\n\n"
     copy = "\n\nOfficials said the troops would work on fortifications and clear mines."
