@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import assert_refused, dump, margin
+from test_cli import assert_refused, dump, margin
 
 MEMO = (
     "---\ntitle: Memo on the bridge\noutlet: Field Notes\n---\n"

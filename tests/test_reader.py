@@ -590,7 +590,7 @@ async def test_an_invalid_confidence_blocks_saving(library):
 @pytest.mark.parametrize("how", ["typed", "pasted"])
 async def test_a_superscript_two_in_confidence_is_marked_invalid_and_saves_nothing(library, how):
     """"²" is a digit to str.isdigit but no number int() can read: it once crashed the app."""
-    from tests.pilot_helpers import until
+    from pilot_helpers import until
 
     app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
