@@ -19,19 +19,15 @@ class Alignment:
         self._shared_old = [piece.old_start for piece in shared]
         self._shared_new = [piece.new_start for piece in shared]
 
-    def carried(self, start: int, end: int, short: int = 0) -> int | None:
-        """The new offset of old ``start:end`` when one unchanged run holds all of it.
-
-        When that run is shorter than ``short`` and not the whole text, the offset is given
-        as ``-offset - 1`` so that the caller can look at it more closely.
-        """
+    def carried(self, start: int, end: int) -> tuple[int, int] | None:
+        """Where old ``start:end`` begins in the new text when one unchanged run holds all of
+        it, with that run's length (a short run between edits deserves a closer look)."""
         index = bisect_right(self._shared_old, start) - 1
         if index < 0:
             return None
         piece = self._shared[index]
         if end <= piece.old_start + len(piece.text):
-            at = piece.new_start + start - piece.old_start
-            return -at - 1 if len(piece.text) < short and len(self.pieces) > 1 else at
+            return piece.new_start + start - piece.old_start, len(piece.text)
         return None
 
     def mapped(self, start: int, end: int) -> tuple[int, int]:

@@ -5,12 +5,15 @@ through it. The others are looked for, in this order, and each step must be clea
 the annotation becomes an orphan with its reason:
 
 1. its words, folded (quotes, dashes, white space), still at the place the diff maps it to;
-2. the same passage edited in place, when at least half of it survived in one piece and both
-   the words and the context agree;
-3. its words elsewhere (a moved paragraph), chosen by context when they occur more than once.
+2. the same passage edited in place, when at least 60% of it survived in one piece, its
+   words and context agree and no unchanged copy of its words elsewhere comes close;
+3. its words elsewhere in text the diff shows as inserted (a moved paragraph), chosen by
+   context when they occur more than once, and only when the context clearly decides.
 
 The lookalike rule outranks every score: words that already stood elsewhere in the old
-revision (the diff carries them from another place) are never a candidate.
+revision are never a candidate, whether the diff carries them from that other place, or
+shows them as new text (a lookalike that was itself moved or edited), or pairs them with the
+annotation's own deleted words (a near-copy standing right beside it).
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ EDGE_SLACK = 8
 # tell passages apart, and within the whole paragraph, to tell near-copies apart whose one
 # difference is a little further away.
 NEIGHBOURS = (40, 200)
-# Beyond this many occurrences a phrase is too common to be told apart by its context.
+# At most this many occurrences of a phrase are weighed; a phrase this common is never told
+# apart by its context anyway.
 MOST_PLACES = 200
 # Annotations longer than this are looked for in the whole text, not only near edits.
 LONGEST = 1000
@@ -59,12 +63,13 @@ def anchor_all(old_text: str, new_text: str, selectors: Sequence[Selector]) -> l
     finder = _Finder(old_text, new_text, alignment)
     anchors = []
     for selector in selectors:
-        at = alignment.carried(selector.start, selector.end, SHORT_RUN)
-        if at is None:
+        carried = alignment.carried(selector.start, selector.end)
+        if carried is None:
             anchors.append(finder.place(selector))
-        elif at < 0:
-            anchors.append(finder.place_short(selector, -at - 1))
+        elif carried[1] < SHORT_RUN:
+            anchors.append(finder.place_short(selector, carried[0]))
         else:
+            at = carried[0]
             kind = "exact" if at == selector.start else "moved"
             anchors.append(Anchor(kind, at, at + selector.end - selector.start))
     return anchors
@@ -131,8 +136,8 @@ class _Finder:
     def _places(self, selector: Selector, words: str,
                 mapped: tuple[int, int]) -> tuple[list[tuple[int, int]], int]:
         """Where the folded words occur in the new text, lookalikes left out, and how many
-        lookalikes there were. Words too common to be told apart across the whole text are
-        looked for only near the place the diff maps them to."""
+        lookalikes there were. They are looked for only where they can be: in inserted text
+        and near the place the diff maps them to (anywhere, for a very long annotation)."""
         length = selector.end - selector.start
         if length > LONGEST:
             found = Excerpts(self.new_text, [(0, len(self.new_text))], 0).find_all(words, MOST_PLACES)
