@@ -625,6 +625,8 @@ async def test_an_invalid_confidence_blocks_saving(library):
 @pytest.mark.parametrize("how", ["typed", "pasted"])
 async def test_a_superscript_two_in_confidence_is_marked_invalid_and_saves_nothing(library, how):
     """"²" is a digit to str.isdigit but no number int() can read: it once crashed the app."""
+    from pilot_helpers import until
+
     app = margin_app(library)
     async with app.run_test(size=SIZE) as pilot:
         screen, _ = await opened(pilot)
