@@ -86,6 +86,13 @@ def articles() -> list[dict]:
         made.append({"id": f"t{k}", "title": title, "authors": PEOPLE[k:k + 1 + k % 4],
                      "outlet": OUTLETS[k], "url": "", "published": DATES[k % len(DATES)],
                      "accessed": ACCESSED[k % len(ACCESSED)]})
+    # No outlet: a work on its own, whose title the styles set in italics rather than quotes
+    # (plain text shows neither), with quotation marks of its own kept at the outer level.
+    for n, title in enumerate(TITLES):
+        made.append({"id": f"alone{n}", "title": title, "authors": PEOPLE[n:n + 1 + n % 3],
+                     "outlet": "", "url": f"https://example.org/alone/{n}" if n % 2 else "",
+                     "published": DATES[n % len(DATES)], "accessed": ACCESSED[n % len(ACCESSED)],
+                     "language": "en"})
     made.append({"id": "bare", "title": "Untitled note", "authors": [], "outlet": "",
                  "url": "https://example.org/bare", "published": None})
     # Undated, read on a known day: each style's way of printing the day read, with and
