@@ -15,6 +15,7 @@ from typing import Any, Iterable
 import sqlite_utils
 
 from store.articles import get_article, revert_article
+from store.citations.quotes import quote_span
 from store.clock import now
 from store.db import writing
 from store.display import excerpt
@@ -280,7 +281,7 @@ def describe_undo(result: dict, length: int = 40) -> str:
             "unarchive": f"Archived the article {title} again",
         }[result["action"]]
     annotation = result["annotation"]
-    what = f"{annotation['kind']} “{excerpt(annotation['exact'], length)}”"
+    what = f"{annotation['kind']} {quote_span(annotation['exact'], length)}"
     return {
         "create": f"Undid adding the {what}",
         "delete": f"Restored the {what}",

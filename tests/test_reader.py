@@ -1004,3 +1004,23 @@ def side_pane(app) -> str:
     """What the right-hand pane shows (each screen row right of the divider)."""
     return "\n".join(line.split("│", 1)[1] for line in shown_text(app).splitlines()
                      if "│" in line)
+
+
+async def test_the_side_list_shows_a_span_with_the_articles_own_quotes_nested_not_doubled(
+        tmp_path):
+    source = tmp_path / "plan.txt"
+    source.write_text('---\ntitle: No plan\n---\n"There is no plan," he said. Nobody asked.\n',
+                      encoding="utf-8")
+    path = tmp_path / "margin.db"
+    db = open_db(path)
+    article, _ = add_article(db, read_source(str(source)))
+    store_annotations.add_annotation_by_text(db, article["id"], kind="quote",
+                                             text='"There is no plan," he said')
+    db.conn.close()
+    app = margin_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        await until(pilot, lambda: "1 quote" in shown_text(app))
+        shown = shown_text(app)
+        assert "“‘There is no plan,’ he said”" in shown
+        assert "“\"" not in shown

@@ -497,9 +497,9 @@ def _shown_value(field: str, value: Any) -> str:
 
 def _what(annotation: dict) -> str:
     """``the quote “…”``: an annotation named for a person in one line."""
-    from store.display import excerpt
+    from store.citations.quotes import quote_span
 
-    return f"the {annotation['kind']} “{_one_line(excerpt(annotation['exact'], 40))}”"
+    return f"the {annotation['kind']} {_one_line(quote_span(annotation['exact'], 40))}"
 
 
 def _live_annotation(context: Context, annotation_id: str) -> dict:
@@ -649,13 +649,13 @@ def annotations_command(context: Context, article_id: str | None, as_json: bool,
     if not rows:
         click.echo("No annotations match.")
         return
-    from store.display import excerpt
+    from store.citations.quotes import quote_span
 
     for row in rows:
         confidence = f"{row['confidence']}%" if row["confidence"] is not None else "-"
         click.echo(f"{row['id'][:8]}  {row['kind']:<5}  {confidence:>4}  {row['grade'] or '-':<2}  "
                    f"{_one_line(row['source'] or '-')[:24]:<24}  "
-                   f"“{_one_line(excerpt(row['exact'], 60))}”  [{row['article_id']}]")
+                   f"{_one_line(quote_span(row['exact'], 60))}  [{row['article_id']}]")
 
 
 STYLE_NAMES = ("analyst", "chicago-note", "chicago-bib", "apa", "mla", "markdown", "csl-json")

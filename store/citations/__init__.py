@@ -36,8 +36,9 @@ citation), ``lead`` (an annotation's span and attribution before the article's c
 from store.citations.bylines import csl_name
 from store.citations.item import csl_item, date_parts
 from store.citations.lead import attribution, cite_annotation
+from store.citations.quotes import quote_span
 from store.citations.styles import DEFAULT_STYLE, STYLES, cite_article
 from store.citations.titles import title_case
 
 __all__ = ["DEFAULT_STYLE", "STYLES", "attribution", "cite_annotation", "cite_article",
-           "csl_item", "csl_name", "date_parts", "title_case"]
+           "csl_item", "csl_name", "date_parts", "quote_span", "title_case"]
