@@ -44,6 +44,17 @@ _SELECT = """
 """
 
 
+class DuplicateAnnotationError(ValidationError):
+    """The annotation to add is one that is already there: same article, kind, span and
+    source, not deleted. ``existing`` is that annotation's id."""
+
+    def __init__(self, kind: str, source: str | None, existing: str) -> None:
+        by = f" by {source}" if source else " with no source"
+        super().__init__(f"these words are already a {kind}{by} (annotation {existing})",
+                         "edit that annotation to change it")
+        self.existing = existing
+
+
 class SeveralMatchesError(ValidationError):
     """Typed text appears more than once and no occurrence was chosen.
 
@@ -163,9 +174,24 @@ def add_annotation(db: sqlite_utils.Database, article_id: str, *, kind: str, sta
            "source_id": None, "created_at": stamp, "updated_at": stamp, "deleted_at": None}
     with writing(db):
         row["source_id"] = _source_id(db, source, role)
+        _refuse_duplicate(db, row)
         db["annotations"].insert({column: row[column] for column in COLUMNS})
         _record(db, row["id"], article["id"], "create", None, row)
     return get_annotation(db, row["id"])
+
+
+def _refuse_duplicate(db: sqlite_utils.Database, row: dict) -> None:
+    """Refuse ``row`` if another live annotation of the article has its kind, span and
+    source (as when the same command runs twice, or an edit or restore would make one); a
+    claim and a quote of the same words may stand."""
+    found = db.execute(
+        "SELECT a.id, s.name FROM annotations a LEFT JOIN sources s ON s.id = a.source_id "
+        "WHERE a.article_id = ? AND a.kind = ? AND a.start = ? AND a.\"end\" = ? "
+        "AND a.source_id IS ? AND a.deleted_at IS NULL AND a.id != ? LIMIT 1",
+        [row["article_id"], row["kind"], row["start"], row["end"], row["source_id"],
+         row["id"]]).fetchone()
+    if found:
+        raise DuplicateAnnotationError(row["kind"], found[1], found[0])
 
 
 def add_annotation_by_text(db: sqlite_utils.Database, article_id: str, *, text: str,
@@ -201,6 +227,8 @@ def edit_annotation(db: sqlite_utils.Database, annotation_id: str, **changes: An
         after = {**before, **fields, "source_id": source_id, "updated_at": now()}
         if after == {**before, "updated_at": after["updated_at"]}:
             return get_annotation(db, before["id"])
+        if not after["deleted_at"]:
+            _refuse_duplicate(db, after)
         db["annotations"].update(before["id"], {k: after[k] for k in COLUMNS if k != "id"})
         _record(db, before["id"], before["article_id"], "edit", before, after)
     return get_annotation(db, before["id"])
@@ -225,6 +253,8 @@ def _set_deleted(db: sqlite_utils.Database, annotation_id: str, deleted: bool) -
                 raise ValidationError("that annotation is already deleted",
                                       "restore it to bring it back")
             raise ValidationError("that annotation is not deleted", "only deleted annotations restore")
+        if not deleted:
+            _refuse_duplicate(db, before)
         stamp = now()
         changes = {"deleted_at": stamp if deleted else None, "updated_at": stamp}
         db["annotations"].update(before["id"], changes)

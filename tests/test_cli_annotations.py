@@ -340,3 +340,21 @@ def test_a_span_that_is_one_quotation_is_cited_in_one_pair_of_marks(straight_db)
     assert "\"" not in cited
     listed = margin("annotations", db=db).stdout.decode()
     assert "“We will hold ‘every’ metre.”  [" in listed
+
+
+# --- the same annotation twice ----------------------------------------------------------------
+
+def test_running_the_same_add_twice_is_refused_naming_the_first_and_writes_nothing(memo_db):
+    db, article_id = memo_db
+    command = ("add", article_id, "--kind", "quote", "--text", "not one step",
+               "--source", "the minister", "--confidence", "5")
+    first = margin(*command, db=db)
+    assert first.returncode == 0, first.stderr
+    first_id = first.stdout.decode().strip()
+    before = dump(db)
+    again = margin(*command, db=db)
+    assert_refused(again, "already a quote by the minister", first_id, f"margin edit {first_id[:8]}")
+    assert dump(db) == before
+    claim = margin("add", article_id, "--kind", "claim", "--text", "not one step",
+                   "--source", "the minister", db=db)
+    assert claim.returncode == 0, claim.stderr

@@ -466,7 +466,8 @@ def add_command(context: Context, article: str, text: str, occurrence: int, **fi
     several or a line break all match; the article's own words are saved. Words that appear
     more than once need --occurrence.
     """
-    from store.annotations import SeveralMatchesError, add_annotation_by_text
+    from store.annotations import (DuplicateAnnotationError, SeveralMatchesError,
+                                   add_annotation_by_text)
 
     try:
         annotation = add_annotation_by_text(context.db, article, text=text,
@@ -474,6 +475,10 @@ def add_command(context: Context, article: str, text: str, occurrence: int, **fi
     except SeveralMatchesError as error:
         raise MarginError(error.title, f"add --occurrence N to choose one "
                                        f"(1 to {len(error.contexts)})") from None
+    except DuplicateAnnotationError as error:
+        raise MarginError(error.title, f"change it with margin edit {error.existing[:8]} "
+                                       "(--confidence, --note, …), or give another --source "
+                                       "or --kind") from None
     click.echo(annotation["id"])
 
 
