@@ -436,6 +436,20 @@ async def test_source_suggestions_come_from_the_article_and_right_accepts_them(l
         assert form.input("role").value == "Deputy head"
 
 
+async def test_a_sentence_opening_with_intelligence_has_noted_suggests_the_articles_source(
+        library):
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await find(pilot, "Intelligence has noted")
+        await pilot.press("s", "c")
+        form = await form_opened(pilot, screen)
+        assert form.span_text.startswith("Intelligence has noted")
+        hint = str(form.query_one("#source-hint").content)
+        assert "in the article: Vadym Skibitskyi" in hint
+        assert "Intelligence" not in hint
+
+
 async def test_tab_takes_the_suggested_source_and_saves_it_with_its_role(library):
     """Typing part of a name and pressing tab names the suggested source, as a shell's
     completion does; the partial name never becomes a source of its own."""
