@@ -184,10 +184,12 @@ def _refuse_duplicate(db: sqlite_utils.Database, row: dict) -> None:
     """Refuse ``row`` if another live annotation of the article has its kind, span and
     source (as when the same command runs twice, or an edit or restore would make one); a
     claim and a quote of the same words may stand."""
+    # "+a.source_id" keeps SQLite on the (article, start) index: by the source index it
+    # would read every annotation of a much-quoted source, a millisecond at each add.
     found = db.execute(
         "SELECT a.id, s.name FROM annotations a LEFT JOIN sources s ON s.id = a.source_id "
         "WHERE a.article_id = ? AND a.kind = ? AND a.start = ? AND a.\"end\" = ? "
-        "AND a.source_id IS ? AND a.deleted_at IS NULL AND a.id != ? LIMIT 1",
+        "AND +a.source_id IS ? AND a.deleted_at IS NULL AND a.id != ? LIMIT 1",
         [row["article_id"], row["kind"], row["start"], row["end"], row["source_id"],
          row["id"]]).fetchone()
     if found:
