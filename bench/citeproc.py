@@ -5,9 +5,9 @@
 Not a timing: a bigger, randomised version of ``tests/test_citeproc.py``. Articles are drawn
 with a fixed seed from names (people, particles, initials, organisations, non-Latin scripts),
 titles (quotes straight and curly, colons, question marks, hyphens, short words), outlets
-(domains, inner capitals, protected by hand) and dates (full, month, year, none). Every article
-goes through citeproc-js (one node process) and margin; the script prints, for each style, the
-number that differ and the first few of them, and exits 1 if any do.
+(domains, inner capitals, protected by hand), dates (full, month, year, none) and days read.
+Every article goes through citeproc-js (one node process) and margin; the script prints, for
+each style, the number that differ and the first few of them, and exits 1 if any do.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ OUTLETS = ["Ukrainska Pravda", "POLYGRAPH.info", "Express.co.uk", "rt.com", "the
            "the kyiv independent", '<span class="nocase">the Guardian</span>',
            'the <span class="nocase">iPaper</span> weekly', "Meduza", "TASS", ""]
 DATES = ["2025-09-07T17:21", "2025-09", "2025", None, "2024-02-29", "2023-12-01T01:00+03:00"]
+# The day read: as margin stores it (a day), coarser by hand, or not known (older exports).
+ACCESSED = ["2026-03-05", "2025-09-07", "2025-12-31", "2026-03", "2026", None]
 
 
 def random_title(rng: random.Random) -> str:
@@ -82,6 +84,7 @@ def random_article(rng: random.Random, number: int) -> dict:
         "url": rng.choice(["", f"https://example.org/{number}"]),
         "published": rng.choice(DATES),
         "language": rng.choice(["en", "en", "en", "", "en-GB", "uk"]),
+        "accessed": rng.choice(ACCESSED),
     }
 
 

@@ -171,6 +171,29 @@ def test_the_csl_item_carries_the_accessed_date(db, article):
     assert csl_item(get_article(db, article["id"]))["accessed"] == {"date-parts": [[2025, 9, 10]]}
 
 
+def test_an_undated_articles_citations_give_the_day_it_was_read(db):
+    undated = add_article(db, draft(published=None))[0]
+    edit_article(db, undated["id"], accessed="2025-09-10")
+    stored = get_article(db, undated["id"])
+    assert cite_article(stored, "mla") == (
+        "Katsimon, Olga. “Old Title.” Ukrainska Pravda, " + URL + ". Accessed 10 Sept. 2025.")
+    assert cite_article(stored, "chicago-note") == (
+        "Olga Katsimon, “Old Title,” Ukrainska Pravda, n.d., accessed September 10, 2025, "
+        + URL + ".")
+    assert cite_article(stored, "apa") == (
+        "Katsimon, O. (n.d.). Old title. Ukrainska Pravda. Retrieved September 10, 2025, from "
+        + URL)
+
+
+def test_a_dated_articles_citations_leave_the_day_read_out(db, article):
+    edit_article(db, article["id"], accessed="2025-09-10")
+    stored = get_article(db, article["id"])
+    for style in ("mla", "chicago-note", "chicago-bib", "apa"):
+        assert "2025-09-10" not in cite_article(stored, style)
+        assert "September 10" not in cite_article(stored, style)
+        assert "10 Sept." not in cite_article(stored, style)
+
+
 # --- archive and trash ------------------------------------------------------------------------
 
 def ids(rows: list[dict]) -> list[str]:

@@ -22,6 +22,7 @@ from store.citations import (
     csl_item,
     csl_name,
     date_parts,
+    quote_span,
     title_case,
 )
 from store.errors import ValidationError
@@ -631,3 +632,41 @@ def test_apa_lists_twenty_authors_in_full_and_cuts_twenty_one_to_nineteen_and_th
 def test_a_source_name_ending_in_a_question_or_exclamation_mark_gets_no_extra_period(name, style):
     bare = cite_annotation(annotation(source=name, role=None, via=None), SAMPLE, style)
     assert f"— {name} " in bare and f"{name}." not in bare and f"{name}," not in bare
+
+
+# --- a span with the article's own quotation marks ------------------------------------------
+
+@pytest.mark.parametrize("exact, shown", [
+    # The article's quotation at the start: nested in single marks, not doubled.
+    ('"There is no plan," he said', "“‘There is no plan,’ he said”"),
+    ("“There is no plan,” he said", "“‘There is no plan,’ he said”"),
+    ("he said: 'Nothing.'", "“he said: ‘Nothing.’”"),
+    # The span is one quotation: margin's marks replace the article's.
+    ('"There is no plan."', "“There is no plan.”"),
+    ("“There is no plan”.", "“There is no plan.”"),
+    ("‘There is no plan.’", "“There is no plan.”"),
+    ("«Плану немає»", "“Плану немає”"),
+    # Quotations within quotations alternate, however the article typed them.
+    ("“He said: ‘We will \"never\" give up.’”", "“He said: ‘We will “never” give up.’”"),
+    ('He said: "We will \'never\' give up."', "“He said: ‘We will “never” give up.’”"),
+    # A quotation running past the span's edge: no mark of its own at that edge, and the
+    # inner one kept, at its depth.
+    ("“There is no plan", "“There is no plan”"),
+    ('no plan," he said', "“no plan,’ he said”"),
+    # Apostrophes are not quotation marks.
+    ("the soldiers’ rifles and Russia's plan", "“the soldiers’ rifles and Russia’s plan”"),
+])
+def test_a_span_is_shown_in_one_pair_of_quotation_marks_with_its_own_nested(exact, shown):
+    assert quote_span(exact) == shown
+
+
+def test_a_cut_span_keeps_its_closing_mark_after_the_ellipsis():
+    assert quote_span('"There is no plan at all," he said', 20) == "“‘There is no plan a…”"
+
+
+def test_a_quote_whose_span_starts_with_the_articles_marks_is_cited_without_doubled_marks():
+    quote = annotation(exact='"There is no plan," he said', via=None)
+    assert cite_annotation(quote, SAMPLE, "mla").startswith(
+        "“‘There is no plan,’ he said” — Vadym Skibitskyi. Katsimon, Olga.")
+    assert cite_annotation(quote, SAMPLE).startswith(
+        "“‘There is no plan,’ he said” — Vadym Skibitskyi. Olga Katsimon,")

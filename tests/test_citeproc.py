@@ -49,12 +49,15 @@ OUTLETS = ["Ukrainska Pravda", "POLYGRAPH.info", "Express.co.uk", "rt.com", "The
            'news of <span class="nocase">de Volkskrant</span>',
            '<span class="nocase">the</span> daily beast']
 DATES = ["2025-09-07T17:21", "2025-09", "2025", None, "2024-02-29", "2023-12-01T01:00+03:00"]
+# The day the analyst read the article: a day, as margin stores it, or coarser, or not known.
+# The styles print it only for an undated article (MLA always; Chicago and APA with a URL).
+ACCESSED = ["2026-03-05", None, "2025-09-07", "2026-03", "2026"]
 
 
 def articles() -> list[dict]:
     """A spread of articles: 0 to 21 authors, organisations, particles, dates and no dates,
-    titles with quotes, colons and question marks, outlets that are domains or use capitals
-    of their own."""
+    days read and none, titles with quotes, colons and question marks, outlets that are
+    domains or use capitals of their own."""
     made = []
     author_sets = [[], [PEOPLE[0]], PEOPLE[:2], PEOPLE[:3], PEOPLE[:4], PEOPLE[:6], PEOPLE[:7],
                    PEOPLE[:11], PEOPLE[:20], PEOPLE[:21],
@@ -70,18 +73,42 @@ def articles() -> list[dict]:
             "outlet": OUTLETS[i % len(OUTLETS)],
             "url": f"https://example.org/news/{i}",
             "published": DATES[i % len(DATES)],
+            "accessed": ACCESSED[i % len(ACCESSED)],
             "language": "en",
         })
     for j, outlet in enumerate(OUTLETS):
         made.append({"id": f"o{j}", "title": TITLES[j % len(TITLES)],
                      "authors": [PEOPLE[j % len(PEOPLE)]], "outlet": outlet,
                      "url": f"https://example.org/o/{j}",
-                     "published": DATES[j % len(DATES)], "language": "en"})
+                     "published": DATES[j % len(DATES)],
+                     "accessed": ACCESSED[j % len(ACCESSED)], "language": "en"})
     for k, title in enumerate(TITLES):
         made.append({"id": f"t{k}", "title": title, "authors": PEOPLE[k:k + 1 + k % 4],
-                     "outlet": OUTLETS[k], "url": "", "published": DATES[k % len(DATES)]})
+                     "outlet": OUTLETS[k], "url": "", "published": DATES[k % len(DATES)],
+                     "accessed": ACCESSED[k % len(ACCESSED)]})
+    # No outlet: a work on its own, whose title the styles set in italics rather than quotes
+    # (plain text shows neither), with quotation marks of its own kept at the outer level.
+    for n, title in enumerate(TITLES):
+        made.append({"id": f"alone{n}", "title": title, "authors": PEOPLE[n:n + 1 + n % 3],
+                     "outlet": "", "url": f"https://example.org/alone/{n}" if n % 2 else "",
+                     "published": DATES[n % len(DATES)], "accessed": ACCESSED[n % len(ACCESSED)],
+                     "language": "en"})
     made.append({"id": "bare", "title": "Untitled note", "authors": [], "outlet": "",
                  "url": "https://example.org/bare", "published": None})
+    # Undated, read on a known day: each style's way of printing the day read, with and
+    # without a URL, an outlet, an author, and after a title's own closing mark.
+    for m, (url, outlet, authors, title) in enumerate([
+            ("https://example.org/read", "Meduza", [PEOPLE[1]], TITLES[0]),
+            ("https://example.org/read", "", [], TITLES[2]),
+            ("", "Meduza", [PEOPLE[1]], TITLES[8]),
+            ("", "", [], TITLES[0]),
+            ("https://example.org/read", "rt.com", [ORGANISATIONS[0]], TITLES[1]),
+            ("", "Kyiv Post", PEOPLE[:3], TITLES[2])]):
+        made.append({"id": f"read{m}", "title": title, "authors": authors, "outlet": outlet,
+                     "url": url, "published": None, "accessed": "2025-09-07", "language": "en"})
+    made.append({"id": "read-dated", "title": TITLES[0], "authors": [PEOPLE[0]],
+                 "outlet": "Meduza", "url": "https://example.org/read", "published": "2025-09",
+                 "accessed": "2026-03-05", "language": "en"})
     made.append({"id": "ukr", "title": "Війна триває", "authors": ["Ольга Кацимон"],
                  "outlet": "Українська правда", "url": "https://www.pravda.com.ua/",
                  "published": "2025-09-07", "language": "uk"})

@@ -296,3 +296,65 @@ def test_the_annotation_list_marks_a_cut_excerpt_with_an_ellipsis_inside_its_quo
     listed = margin("annotations", db=db).stdout.decode()
     assert "“There are all the signs that by the end of the year, Russia…”" in listed
     assert " ”" not in listed
+
+
+# --- a span that carries the article's own quotation marks ---------------------------------
+
+STRAIGHT = ('---\ntitle: No plan\noutlet: Field Notes\npublished: 2025-09-07\n---\n'
+            '"There is no plan," he said. Later: "We will hold \'every\' metre."\n')
+
+
+@pytest.fixture
+def straight_db(tmp_path: Path) -> tuple[Path, str]:
+    """A database holding an article that quotes with straight marks, double and single."""
+    source = tmp_path / "plan.txt"
+    source.write_text(STRAIGHT, encoding="utf-8")
+    db = tmp_path / "margin.db"
+    result = margin("import", str(source), db=db)
+    assert result.returncode == 0, result.stderr
+    return db, result.stdout.decode().split()[0]
+
+
+def quote_of(db: Path, article_id: str, words: str) -> str:
+    result = margin("add", article_id, "--kind", "quote", "--text", words, db=db)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.decode().strip()
+
+
+def test_a_span_opening_with_the_articles_quotation_is_cited_with_it_nested_not_doubled(
+        straight_db):
+    db, article_id = straight_db
+    annotation_id = quote_of(db, article_id, '"There is no plan," he said')
+    cited = margin("cite", annotation_id, "--style", "chicago-note", db=db).stdout.decode()
+    assert cited == ("“‘There is no plan,’ he said” “No Plan,” Field Notes, September 7, "
+                     "2025.\n")
+    listed = margin("annotations", db=db).stdout.decode()
+    assert "“‘There is no plan,’ he said”" in listed
+
+
+def test_a_span_that_is_one_quotation_is_cited_in_one_pair_of_marks(straight_db):
+    db, article_id = straight_db
+    annotation_id = quote_of(db, article_id, '"We will hold \'every\' metre."')
+    cited = margin("cite", annotation_id, "--style", "mla", db=db).stdout.decode()
+    assert cited.startswith("“We will hold ‘every’ metre.” ")
+    assert "\"" not in cited
+    listed = margin("annotations", db=db).stdout.decode()
+    assert "“We will hold ‘every’ metre.”  [" in listed
+
+
+# --- the same annotation twice ----------------------------------------------------------------
+
+def test_running_the_same_add_twice_is_refused_naming_the_first_and_writes_nothing(memo_db):
+    db, article_id = memo_db
+    command = ("add", article_id, "--kind", "quote", "--text", "not one step",
+               "--source", "the minister", "--confidence", "5")
+    first = margin(*command, db=db)
+    assert first.returncode == 0, first.stderr
+    first_id = first.stdout.decode().strip()
+    before = dump(db)
+    again = margin(*command, db=db)
+    assert_refused(again, "already a quote by the minister", first_id, f"margin edit {first_id[:8]}")
+    assert dump(db) == before
+    claim = margin("add", article_id, "--kind", "claim", "--text", "not one step",
+                   "--source", "the minister", db=db)
+    assert claim.returncode == 0, claim.stderr

@@ -471,6 +471,20 @@ async def test_source_suggestions_come_from_the_article_and_right_accepts_them(l
         assert form.input("role").value == "Deputy head"
 
 
+async def test_a_sentence_opening_with_intelligence_has_noted_suggests_the_articles_source(
+        library):
+    app = margin_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, view = await opened(pilot)
+        await find(pilot, "Intelligence has noted")
+        await pilot.press("s", "c")
+        form = await form_opened(pilot, screen)
+        assert form.span_text.startswith("Intelligence has noted")
+        hint = str(form.query_one("#source-hint").content)
+        assert "in the article: Vadym Skibitskyi" in hint
+        assert "Intelligence" not in hint
+
+
 async def test_tab_takes_the_suggested_source_and_saves_it_with_its_role(library):
     """Typing part of a name and pressing tab names the suggested source, as a shell's
     completion does; the partial name never becomes a source of its own."""
@@ -1039,3 +1053,23 @@ def side_pane(app) -> str:
     """What the right-hand pane shows (each screen row right of the divider)."""
     return "\n".join(line.split("│", 1)[1] for line in shown_text(app).splitlines()
                      if "│" in line)
+
+
+async def test_the_side_list_shows_a_span_with_the_articles_own_quotes_nested_not_doubled(
+        tmp_path):
+    source = tmp_path / "plan.txt"
+    source.write_text('---\ntitle: No plan\n---\n"There is no plan," he said. Nobody asked.\n',
+                      encoding="utf-8")
+    path = tmp_path / "margin.db"
+    db = open_db(path)
+    article, _ = add_article(db, read_source(str(source)))
+    store_annotations.add_annotation_by_text(db, article["id"], kind="quote",
+                                             text='"There is no plan," he said')
+    db.conn.close()
+    app = margin_app((path, article))
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot)
+        await until(pilot, lambda: "1 quote" in shown_text(app))
+        shown = shown_text(app)
+        assert "“‘There is no plan,’ he said”" in shown
+        assert "“\"" not in shown

@@ -312,6 +312,44 @@ def test_source_suggestions_for_the_real_articles_quote_come_from_its_source_lin
     assert all(hint.name not in ("He", "Russia") for hint in hints)
 
 
+def test_a_body_named_by_a_common_noun_at_a_sentences_start_is_not_suggested_as_a_source():
+    # "Intelligence has noted that ..." in the real article: "Intelligence" is capitalised
+    # only because it starts the sentence; the reader suggested it as a person.
+    start = ARTICLE.index("some of these foreign workers")
+    end = ARTICLE.index("are sent to the front.") + len("are sent to the front.")
+    hints = source_hints(ARTICLE, start, end)
+    assert [hint.name for hint in hints] == ["Vadym Skibitskyi"]
+    assert hints[0].role == "Deputy Head of Defence Intelligence of Ukraine (DIU)"
+    later = ARTICLE.index("Russia has enlisted")
+    assert [hint.name for hint in source_hints(ARTICLE, later, later + 10)] == [
+        "Vadym Skibitskyi"]
+
+
+@pytest.mark.parametrize("sentence, name, role", [
+    ("Defence Minister Rustem Umerov said the line held.", "Rustem Umerov", "Defence Minister"),
+    ("“It held,” said Intelligence Chief Kyrylo Budanov.", "Kyrylo Budanov", "Intelligence Chief"),
+    ("Ukraine’s Foreign Minister Andrii Sybiha told reporters so.", "Andrii Sybiha",
+     "Ukraine’s Foreign Minister"),
+    ("President Zelensky said it was quiet.", "Zelensky", "President"),
+])
+def test_a_title_before_a_speakers_name_is_the_role_not_part_of_the_name(sentence, name, role):
+    text = f"Kyiv was quiet.\n\n{sentence}"
+    hints = source_hints(text, len(text) - 5, len(text))
+    assert (hints[0].name, hints[0].role) == (name, role)
+
+
+def test_an_organisation_whose_name_starts_with_a_title_word_is_kept_whole():
+    text = ("The line held. The General Staff said so. The Defence Ministry reported more. "
+            "According to the Defence Intelligence of Ukraine it held.")
+    assert [hint.name for hint in source_hints(text, 0, 5)] == [
+        "General Staff", "Defence Ministry", "Defence Intelligence of Ukraine"]
+
+
+def test_a_speaker_named_only_by_a_role_or_body_is_not_suggested():
+    text = "The line held. Police said so. Officials said more. Defence Intelligence noted it."
+    assert source_hints(text, 0, 5) == []
+
+
 def test_source_suggestions_from_said_says_told_and_according_to():
     text = ("The ministry met. According to the Ministry of Defence the troops left. "
             "“We won,” said John Smith. Jane Doe told reporters so. Acme Corp says no.")

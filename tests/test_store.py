@@ -515,6 +515,54 @@ def test_blank_via_and_note_are_stored_as_empty(db, kursk):
     assert annotation["via"] is None and annotation["note"] is None
 
 
+def database_rows(db) -> list[str]:
+    return list(db.conn.iterdump())
+
+
+def test_the_same_annotation_twice_is_refused_naming_the_one_already_there(db, kursk):
+    first = add_annotation_by_text(db, kursk["id"], kind="quote", text=QUOTE,
+                                   source=SOURCE_NAME, confidence=80)
+    before = database_rows(db)
+    with pytest.raises(ValidationError) as refused:
+        add_annotation_by_text(db, kursk["id"], kind="quote", text=QUOTE,
+                               source=SOURCE_NAME.upper(), role="a new role", note="again")
+    message = str(refused.value)
+    assert first["id"] in message and "edit that annotation" in message
+    assert "--" not in message
+    assert database_rows(db) == before
+    assert [a["id"] for a in list_annotations(db)] == [first["id"]]
+
+
+def test_the_same_words_may_be_a_claim_and_a_quote_or_have_two_sources(db, kursk):
+    quote = add_annotation_by_text(db, kursk["id"], kind="quote", text=QUOTE, source=SOURCE_NAME)
+    claim = add_annotation_by_text(db, kursk["id"], kind="claim", text=QUOTE, source=SOURCE_NAME)
+    other = add_annotation_by_text(db, kursk["id"], kind="quote", text=QUOTE, source="Someone")
+    nobody = add_annotation_by_text(db, kursk["id"], kind="quote", text=QUOTE)
+    assert len({quote["id"], claim["id"], other["id"], nobody["id"]}) == 4
+    with pytest.raises(ValidationError, match=nobody["id"]):
+        add_annotation_by_text(db, kursk["id"], kind="quote", text=QUOTE)
+
+
+def test_a_deleted_annotation_does_not_stop_the_same_one_being_added_but_its_restore_is_refused(
+        db, kursk):
+    first = add_annotation_by_text(db, kursk["id"], kind="quote", text=QUOTE, source=SOURCE_NAME)
+    delete_annotation(db, first["id"])
+    second = add_annotation_by_text(db, kursk["id"], kind="quote", text=QUOTE,
+                                    source=SOURCE_NAME)
+    with pytest.raises(ValidationError, match=second["id"]):
+        restore_annotation(db, first["id"])
+    assert get_annotation(db, first["id"])["deleted_at"] is not None
+
+
+def test_an_edit_that_would_make_two_of_the_same_annotation_is_refused(db, kursk):
+    quote = add_annotation_by_text(db, kursk["id"], kind="quote", text=QUOTE, source=SOURCE_NAME)
+    claim = add_annotation_by_text(db, kursk["id"], kind="claim", text=QUOTE, source=SOURCE_NAME)
+    with pytest.raises(ValidationError, match=quote["id"]):
+        edit_annotation(db, claim["id"], kind="quote")
+    assert get_annotation(db, claim["id"])["kind"] == "claim"
+    assert edit_annotation(db, claim["id"], note="still a claim")["note"] == "still a claim"
+
+
 # --- editing, deleting, restoring, undoing -------------------------------------------------
 
 

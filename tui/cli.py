@@ -486,7 +486,8 @@ def add_command(context: Context, article: str, text: str, occurrence: int, **fi
     several or a line break all match; the article's own words are saved. Words that appear
     more than once need --occurrence.
     """
-    from store.annotations import SeveralMatchesError, add_annotation_by_text
+    from store.annotations import (DuplicateAnnotationError, SeveralMatchesError,
+                                   add_annotation_by_text)
 
     try:
         annotation = add_annotation_by_text(context.db, article, text=text,
@@ -494,6 +495,10 @@ def add_command(context: Context, article: str, text: str, occurrence: int, **fi
     except SeveralMatchesError as error:
         raise MarginError(error.title, f"add --occurrence N to choose one "
                                        f"(1 to {len(error.contexts)})") from None
+    except DuplicateAnnotationError as error:
+        raise MarginError(error.title, f"change it with margin edit {error.existing[:8]} "
+                                       "(--confidence, --note, …), or give another --source "
+                                       "or --kind") from None
     click.echo(annotation["id"])
 
 
@@ -517,9 +522,9 @@ def _shown_value(field: str, value: Any) -> str:
 
 def _what(annotation: dict) -> str:
     """``the quote “…”``: an annotation named for a person in one line."""
-    from store.display import excerpt
+    from store.citations.quotes import quote_span
 
-    return f"the {annotation['kind']} “{_one_line(excerpt(annotation['exact'], 40))}”"
+    return f"the {annotation['kind']} {_one_line(quote_span(annotation['exact'], 40))}"
 
 
 def _live_annotation(context: Context, annotation_id: str) -> dict:
@@ -669,13 +674,13 @@ def annotations_command(context: Context, article_id: str | None, as_json: bool,
     if not rows:
         click.echo("No annotations match.")
         return
-    from store.display import excerpt
+    from store.citations.quotes import quote_span
 
     for row in rows:
         confidence = f"{row['confidence']}%" if row["confidence"] is not None else "-"
         click.echo(f"{row['id'][:8]}  {row['kind']:<5}  {confidence:>4}  {row['grade'] or '-':<2}  "
                    f"{_one_line(row['source'] or '-')[:24]:<24}  "
-                   f"“{_one_line(excerpt(row['exact'], 60))}”  [{row['article_id']}]")
+                   f"{_one_line(quote_span(row['exact'], 60))}  [{row['article_id']}]")
 
 
 @main.command("revisions")

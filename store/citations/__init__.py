@@ -9,7 +9,11 @@ that a style guide would not predict, such as its headline capitalisation, how i
 curls quotation marks, and how it merges punctuation (``“It Ended.,”``), and what the styles
 themselves do with missing parts: Chicago prints "n.d." for no date and files an article
 without a byline under its newspaper; APA writes "Retrieved" before the URL of an undated
-page. The item those styles are given is ``csl_item(article)``, whatever the style.
+page; an undated article gets the day it was read (``accessed``) in MLA, and in Chicago and
+APA when it has a URL. An article without an outlet is a work on its own, whose title the
+styles set in italics instead of quotation marks; plain text has no italics, so the title
+stands bare, as citeproc-js prints it as text (``markdown`` shows the italics). The item
+those styles are given is ``csl_item(article)``, whatever the style.
 ``tests/test_citeproc.py`` runs citeproc-js on the same items to hold this to account.
 
 An outlet keeps its own capitals (``POLYGRAPH.info``, ``Express.co.uk``, ``rt.com``): the
@@ -32,8 +36,9 @@ citation), ``lead`` (an annotation's span and attribution before the article's c
 from store.citations.bylines import csl_name
 from store.citations.item import csl_item, date_parts
 from store.citations.lead import attribution, cite_annotation
+from store.citations.quotes import quote_span
 from store.citations.styles import DEFAULT_STYLE, STYLES, cite_article
 from store.citations.titles import title_case
 
 __all__ = ["DEFAULT_STYLE", "STYLES", "attribution", "cite_annotation", "cite_article",
-           "csl_item", "csl_name", "date_parts", "title_case"]
+           "csl_item", "csl_name", "date_parts", "quote_span", "title_case"]

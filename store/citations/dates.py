@@ -11,8 +11,12 @@ MONTHS_SHORT = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "
 
 def date_chicago(parts: list[int] | None) -> str:
     """A date as Chicago prints it ("September 7, 2025"), "n.d." if unknown."""
-    if not parts:
-        return "n.d."
+    return date_long(parts) if parts else "n.d."
+
+
+def date_long(parts: list[int]) -> str:
+    """A known date in the en-US locale's long text form ("September 7, 2025", "September
+    2025" or "2025"), as Chicago prints every date and APA the day a page was retrieved."""
     if len(parts) == 3:
         return f"{MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
     if len(parts) == 2:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from store.citations.markdown import md_escape
-from store.citations.marks import CLOSE_QUOTE, EM_DASH, OPEN_QUOTE
+from store.citations.marks import EM_DASH
+from store.citations.quotes import quote_span
 from store.citations.styles import DEFAULT_STYLE, check_style, cite_article
 from store.confidence import describe as describe_confidence
 
@@ -47,7 +48,7 @@ def _lead(annotation: dict) -> str:
     if annotation.get("kind") == "claim":
         span = f"Claim: {exact}"
         return f"{span} {EM_DASH} {_sentence(who)}" if who else _sentence(span)
-    span = f"{OPEN_QUOTE}{exact}{CLOSE_QUOTE}"
+    span = quote_span(exact)
     return f"{span} {EM_DASH} {_sentence(who)}" if who else span
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from store.citations.markdown import md_escape
 from store.citations.marks import APOSTROPHE, CLOSE_INNER, CLOSE_QUOTE, OPEN_INNER, OPEN_QUOTE
 from store.citations.punctuation import Piece
+from store.spans.quotations import quotation_pairs
 
 # The characters citeproc-js counts as letters when it tells an apostrophe from a quote.
 _LETTER = ("[-0-9a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4"
@@ -173,3 +174,78 @@ def prepare(text: str, *, name: bool = False) -> str:
     text = re.sub(" ([:;?!\u00bb])", "\u202f\\1", text).replace("\u00ab ", "\u00ab\u202f")
     text = re.sub(r"\s+'", " '", text)
     return text if name else re.sub(r"^'", " '", text)
+
+
+# The marks margin curls by depth; guillemets and „…“ are left as the article has them.
+_ENGLISH_MARKS = frozenset("\"\u201c\u201d\u2018\u2019")
+_DOUBLE_MARKS = frozenset("\"\u201c\u201d\u00ab\u00bb\u201e")
+
+
+def quote_span(text: str, length: int | None = None) -> str:
+    """A span of the article on one line inside margin's quotation marks (“…”), cut to
+    ``length`` characters of its own when given.
+
+    The article's own marks are not doubled: a span that is one quotation (its marks
+    included, perhaps with a period after the closing one) or that begins or ends with an
+    unpaired double mark (the rest of its quotation lies outside the span) is given margin's
+    marks in place of its own. Quotations inside the span alternate as a style nests them:
+    single inside double, double inside single, curled whether the article typed them
+    straight or curly.
+    """
+    chars = list(" ".join((text or "").split()))
+    pairs = quotation_pairs("".join(chars)) + _straight_single_pairs(chars)
+    paired = {i for pair in pairs for i in pair}
+    whole = next((p for p in pairs if p[0] == 0 and re.fullmatch(
+        r"[.,;:!?]*", "".join(chars[p[1] + 1:]))), None)
+    if whole:
+        pairs.remove(whole)
+        chars[whole[0]] = chars[whole[1]] = ""
+    else:
+        if chars and 0 not in paired and chars[0] in _DOUBLE_MARKS - {"\u201d", "\u00bb"}:
+            chars[0] = ""
+        last = len(chars) - 1
+        if last > 0 and last not in paired and chars[last] in _DOUBLE_MARKS - {"\u201c",
+                                                                               "\u00ab",
+                                                                               "\u201e"}:
+            chars[last] = ""
+
+    def marks_at(index: int) -> tuple[str, str]:
+        # Inside margin's double marks, the first level is single.
+        depth = sum(1 for o, c in pairs if o < index < c)
+        return (OPEN_INNER, CLOSE_INNER) if depth % 2 == 0 else (OPEN_QUOTE, CLOSE_QUOTE)
+
+    for opening, closing in pairs:
+        if {chars[opening], chars[closing]} <= _ENGLISH_MARKS | {"'"}:
+            chars[opening], chars[closing] = marks_at(opening)
+    # A straight apostrophe curls, as every style prints it.
+    chars = [APOSTROPHE if char == "'" else char for char in chars]
+    # A double mark left unpaired inside the span opens or closes a quotation that runs past
+    # its edge: it takes the mark of its depth too, facing the way it was typed.
+    for index, char in enumerate(chars):
+        if index in paired or char not in ("\"", "\u201c", "\u201d"):
+            continue
+        before = chars[index - 1] if index else " "
+        opens = char == "\u201c" or (char == "\"" and (not before or before.isspace()))
+        chars[index] = marks_at(index)[0 if opens else 1]
+    inside = "".join(chars).strip()
+    if length is not None and len(inside) > length:
+        inside = inside[: length - 1].rstrip() + "\u2026"
+    return f"{OPEN_QUOTE}{inside}{CLOSE_QUOTE}"
+
+
+def _straight_single_pairs(chars: list[str]) -> list[tuple[int, int]]:
+    """Offsets of straight single quotation marks that pair up: one opens after a space or
+    another mark and before a letter, one closes after a letter or a period and before a
+    space or punctuation. Any other ``'`` is an apostrophe."""
+    pairs, opened = [], []
+    for index, char in enumerate(chars):
+        if char != "'":
+            continue
+        before = chars[index - 1] if index else " "
+        after = chars[index + 1] if index + 1 < len(chars) else " "
+        if (before.isspace() or before in "(\"\u201c\u2018") and after.isalnum():
+            opened.append(index)
+        elif opened and (before.isalnum() or before in ".,!?") and (
+                after.isspace() or after in ".,;:!?)\"\u201d\u2019"):
+            pairs.append((opened.pop(), index))
+    return pairs

@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from store.citations.dates import date_apa, date_chicago, date_mla
+from store.citations.dates import date_apa, date_chicago, date_long, date_mla
 from store.citations.item import csl_item
 from store.citations.markdown import emphasis, md_escape, md_link
 from store.citations.names import names_apa, names_chicago_bib, names_mla, names_note
@@ -57,6 +57,8 @@ class _Fields:
     url: str
     parts: list[int] | None
     english: bool
+    # The day the article was read, which the styles print only for an undated article.
+    accessed: list[int] | None
 
 
 def _fields(item: dict) -> _Fields:
@@ -64,8 +66,18 @@ def _fields(item: dict) -> _Fields:
     # citeproc-js title-cases only items whose language starts with "en", or has none.
     english = not language or language[:2].lower() == "en"
     issued = item.get("issued", {}).get("date-parts") or [None]
+    accessed = item.get("accessed", {}).get("date-parts") or [None]
     return _Fields(item.get("author", []), item.get("title", ""),
-                   item.get("container-title", ""), item.get("URL", ""), issued[0], english)
+                   item.get("container-title", ""), item.get("URL", ""), issued[0], english,
+                   accessed[0])
+
+
+def _chicago_accessed(f: _Fields, term: str) -> str:
+    """Chicago's "accessed <day>" (``term`` is the word as the note or the bibliography
+    capitalises it), which stands in for a missing date only before a URL."""
+    if f.parts or not f.accessed or not f.url:
+        return ""
+    return f"{term} {date_long(f.accessed)}"
 
 
 def _chicago_note(item: dict, *, markdown: bool = False) -> str:
@@ -82,6 +94,7 @@ def _chicago_note(item: dict, *, markdown: bool = False) -> str:
     outlet = _text(f.outlet, title=True, english=f.english, markdown=markdown)
     line.add(emphasis(outlet) if markdown else outlet, ", ")
     line.add(date_chicago(f.parts), ", ")
+    line.add(_chicago_accessed(f, "accessed"), ", ")
     line.add(md_link(f.url) if markdown else f.url, ", ")
     return line.end(".")
 
@@ -105,6 +118,7 @@ def _chicago_bib(item: dict) -> str:
     source.add(outlet)
     source.add(date_chicago(f.parts), ", ")
     line.add(Piece(source.text, source.closers), ". ")
+    line.add(_chicago_accessed(f, "Accessed"), ". ")
     line.add(f.url, ". ")
     return line.end(".")
 
@@ -120,6 +134,9 @@ def _mla(item: dict) -> str:
     container.add(date_mla(f.parts), ", ")
     container.add(f.url, ", ")
     line.add(Piece(container.text, container.closers), ". ")
+    # MLA gives the day read for any undated work, with or without a URL.
+    if f.accessed and not f.parts:
+        line.add("Accessed " + date_mla(f.accessed), ". ")
     return line.end(".")
 
 
@@ -137,9 +154,12 @@ def _apa(item: dict) -> str:
     line.add(_text(f.outlet, title=True, english=f.english), ". ")
     if f.url:
         line.mark(".")
-        # APA 7 asks for "Retrieved <date> from" before the URL of an undated page; the style
-        # prints the word even when no access date is known, and so does this.
-        url = f.url if f.parts else f"Retrieved {f.url}"
+        # APA 7 asks for "Retrieved <date>, from" before the URL of an undated page; the
+        # style prints the word even when no access date is known, and so does this.
+        url = f.url
+        if not f.parts:
+            retrieved = f"{date_long(f.accessed)}, from " if f.accessed else ""
+            url = f"Retrieved {retrieved}{f.url}"
         line.add(url, " ")
         return line.end()
     return line.end(".")

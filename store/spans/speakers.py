@@ -35,19 +35,47 @@ _NOT_NAMES = frozenset(
     "he she they it we i you this that these those there the a an his her their its our "
     "who which what officials official spokesperson spokesman spokeswoman police reports "
     "report media sources source".split())
+# Words of a title or of a kind of body, which name nobody in particular: capitalised before
+# a name ("Defence Minister Rustem Umerov said") they are the speaker's role, and a speaker
+# made of nothing else ("Intelligence has noted", at a sentence's start) is no one to suggest.
+_ROLE_WORDS = frozenset(
+    "president vice prime minister deputy head chief colonel lieutenant captain "
+    "commander secretary ambassador governor mayor senator adviser advisor director "
+    "chairman chairwoman envoy defence defense foreign interior intelligence military army "
+    "navy government authorities prosecutor prosecutors analysts experts".split())
+# Words of an organisation's name ("Defence Ministry", "General Staff"): such a name is kept
+# whole, titles and all.
+_BODY_WORDS = frozenset(
+    "ministry department directorate staff service services office command council agency "
+    "committee administration forces bureau headquarters".split())
+_LEADING = {"but", "and", "also", "however", "details:", "background:", "quote:", "source:"}
 
 
-def _clean_name(name: str) -> str | None:
+def _generic(word: str) -> bool:
+    """Whether ``word`` names no one: a pronoun, a role or a kind of body."""
+    word = word.lower()
+    return word in _NOT_NAMES or word in _ROLE_WORDS
+
+
+def _clean_name(name: str) -> tuple[str, str | None] | None:
+    """The name in a run of capitalised words, and the title before it (its role, or None);
+    None when the words name no one."""
     words = name.split()
-    while words and words[0].lower() in _NOT_NAMES | {"but", "and", "also", "however", "details:",
-                                                      "background:", "quote:", "source:"}:
+    while words and (words[0].lower() in _NOT_NAMES or words[0].lower() in _LEADING):
         words.pop(0)
     while words and words[-1].lower() in {"of", "the", "and", "for"}:
         words.pop()
     words = [w.rstrip(":,") for w in words]
-    if not words or all(w.lower() in _NOT_NAMES for w in words):
+    if not words or all(_generic(w) for w in words):
         return None
-    return " ".join(words)
+    if any(w.lower() in _BODY_WORDS or not w[:1].isupper() for w in words):
+        return " ".join(words), None
+    role: list[str] = []
+    # A title, perhaps after whose it is ("Ukraine’s Foreign Minister"), comes off the front.
+    while len(words) > 1 and (_generic(words[0]) or (not role and re.search("[’']s$", words[0])
+                                                      and _generic(words[1]))):
+        role.append(words.pop(0))
+    return " ".join(words), " ".join(role) or None
 
 
 def _source_lines(text: str) -> list[tuple[int, SourceHint]]:
@@ -57,10 +85,11 @@ def _source_lines(text: str) -> list[tuple[int, SourceHint]]:
         parts = [p.strip() for p in re.split(r",(?![^()]*\))", match.group("rest")) if p.strip()]
         if not parts:
             continue
-        name = _clean_name(parts[0])
-        if not name:
+        cleaned = _clean_name(parts[0])
+        if not cleaned:
             continue
-        role = via = None
+        name, role = cleaned
+        via = None
         for part in parts[1:]:
             channel = re.match(r"(?:in|on|via|during|at)\s+(?:an?\s+|the\s+)?(.+)", part)
             if channel and via is None:
@@ -71,14 +100,15 @@ def _source_lines(text: str) -> list[tuple[int, SourceHint]]:
     return hints
 
 
-def _speakers(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """Names introduced as speakers ("X said", "according to X") in ``text[start:end]``."""
+def _speakers(text: str, start: int, end: int) -> list[tuple[int, SourceHint]]:
+    """Names introduced as speakers ("X said", "according to X") in ``text[start:end]``,
+    with the title written before a name as its role."""
     found = []
     for pattern in (_SAID, _SAID_AFTER, _ACCORDING):
         for match in pattern.finditer(text, start, end):
-            name = _clean_name(match.group("name"))
-            if name:
-                found.append((match.start("name"), name))
+            cleaned = _clean_name(match.group("name"))
+            if cleaned:
+                found.append((match.start("name"), SourceHint(*cleaned)))
     return found
 
 
@@ -114,15 +144,15 @@ def source_hints(text: str, start: int, end: int, bounds: Boundaries | None = No
     p_start, p_end = spans[index]
     own = _speakers(text, p_start, p_end)
     own.sort(key=lambda item: abs(item[0] - start))
-    for _, name in own:
-        add(SourceHint(name))
+    for _, hint in own:
+        add(hint)
     before = [hint for position, hint in lines if position <= start]
     after = [hint for position, hint in lines if position > start]
     for hint in reversed(before):
         add(hint)
     for i in range(index - 1, max(-1, index - 1 - reach), -1):
-        for _, name in reversed(_speakers(text, *spans[i])):
-            add(SourceHint(name))
+        for _, hint in reversed(_speakers(text, *spans[i])):
+            add(hint)
     for hint in after:
         add(hint)
     # Fill in the role and channel of names the Source: line describes.

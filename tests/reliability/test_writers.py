@@ -80,9 +80,12 @@ def test_the_reader_the_command_line_and_two_scripts_write_at_once_and_lose_noth
             text = screen.view.text
             for number in range(READER_ADDS):
                 start = text.index(WORDS[number % len(WORDS)])
+                # A source of its own: the same words with the same source twice would be
+                # the same annotation, which the store refuses.
                 added = store_annotations.add_annotation(
                     app.db, article_id, kind="claim", start=start,
-                    end=start + len(WORDS[number % len(WORDS)]), note=f"reader {number}")
+                    end=start + len(WORDS[number % len(WORDS)]), source=f"Script {number}",
+                    note=f"reader {number}")
                 reader_ids["added"].append(added["id"])
                 if number % 3 == 0:
                     store_annotations.edit_annotation(app.db, added["id"], grade="B2")

@@ -6,15 +6,22 @@ tests and ``bench/faults.py`` can kill it, or run two at once against one databa
 ``acknowledge``
     Adds annotations forever, printing each id only after ``add_annotation`` has returned (the
     commit is done). The parent kills it at a random moment.
+
 ``mixed``
     Adds COUNT annotations, edits every third one added and deletes every fifth, as an analyst
     would. Prints one JSON line: the ids added, the edits and deletes that succeeded, and every
     failure as the text a user would have seen.
+
+Every annotation a writer adds is a new one, since the store refuses the same annotation
+twice: ``acknowledge`` gives each its own source, ``mixed`` draws a span again when it has
+already used that span with that source (sources are named for the writer's seed).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import random
 import sqlite3
 import sys
@@ -36,10 +43,11 @@ def acknowledge(db_path: str, article_id: str) -> None:
     db = open_db(db_path)
     text = get_article(db, article_id)["text"]
     rng = random.Random()
-    while True:
+    for number in itertools.count():
         start, end = spans(text, rng)
         saved = add_annotation(db, article_id, kind=rng.choice(("claim", "quote")), start=start,
-                               end=end, note="written before the kill")
+                               end=end, source=f"Writer {os.getpid()} add {number}",
+                               note="written before the kill")
         print(saved["id"], flush=True)
 
 
@@ -51,11 +59,17 @@ def mixed(db_path: str, article_id: str, count: int, seed: int) -> None:
     edited: list[str] = []
     deleted: list[str] = []
     failures: list[str] = []
+    used: set = set()
     for number in range(1, count + 1):
+        source = f"Writer {seed} source {number % 7}"
+        # About 1,900 spans and 7 sources: plenty of pairs for a few thousand adds.
         start, end = spans(text, rng)
+        while (start, end, source) in used:
+            start, end = spans(text, rng)
+        used.add((start, end, source))
         try:
             added.append(add_annotation(db, article_id, kind="claim", start=start, end=end,
-                                        source=f"Source {number % 7}", note=f"note {number}")["id"])
+                                        source=source, note=f"note {number}")["id"])
             if number % 3 == 0:
                 edit_annotation(db, added[-1], note=f"edited {number}", confidence=number % 101)
                 edited.append(added[-1])

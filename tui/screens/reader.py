@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from store import annotations as store_annotations
 from store import confidence as confidence_terms
 from store.articles import get_article
+from store.citations.quotes import quote_span
 from store.display import display_safe
 from store.errors import MarginError, ValidationError
 from store.nocase import as_read
@@ -686,7 +687,7 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         self.view.clear_selection()
         self.reload_annotations()
         self._stop_at_id(saved["id"])
-        self.notify(f"{done} “{excerpt(saved['exact'], 50)}”", timeout=3)
+        self.notify(f"{done} {quote_span(saved['exact'], 50)}", timeout=3)
 
     @changes_what_is_shown
     def action_delete_annotation(self) -> None:
@@ -701,7 +702,7 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
             self.notify(str(error), severity="error")
             return
         self.reload_annotations()
-        self.notify(f"Deleted the {annotation['kind']} “{excerpt(annotation['exact'], 50)}”. "
+        self.notify(f"Deleted the {annotation['kind']} {quote_span(annotation['exact'], 50)}. "
                     f"Press {self.key_for('undo')} to undo.", timeout=5)
 
     @changes_what_is_shown

@@ -31,6 +31,7 @@ from textual.widgets import Input, Static
 
 from store import annotations as store_annotations
 from store import confidence as confidence_terms
+from store.citations.quotes import quote_span
 from store.display import display_safe
 from store.errors import MarginError, ValidationError
 from store.query import SYNTAX, parse_filter
@@ -39,7 +40,6 @@ from tui.screens.dialogs import EditAnnotationScreen, ShowsArticle
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
 from tui.undoing import undo_latest
-from tui.widgets.annotation_list import excerpt
 from tui.widgets.annotation_table import AnnotationTable, Column
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
@@ -578,7 +578,7 @@ class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
             if saved is not None:
                 self._refresh_row(saved["id"])
                 self.notify(f"Saved your changes to the {saved['kind']} "
-                            f"“{_short(saved['exact'])}”", timeout=3, markup=False)
+                            f"{_short(saved['exact'])}", timeout=3, markup=False)
 
         self.app.push_screen(EditAnnotationScreen(annotation), edited)
 
@@ -593,7 +593,7 @@ class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
             self.notify(str(error), severity="warning", markup=False)
             return
         self._refresh_row(annotation["id"])
-        self.notify(f"Deleted the {annotation['kind']} “{_short(annotation['exact'])}”. "
+        self.notify(f"Deleted the {annotation['kind']} {_short(annotation['exact'])}. "
                     f"Press {self.key_for('review-restore')} to restore it.",
                     timeout=6, markup=False)
 
@@ -607,7 +607,7 @@ class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
                 self.notify(str(error), severity="warning", markup=False)
                 return
             self._refresh_row(annotation["id"])
-            self.notify(f"Restored the {annotation['kind']} “{_short(annotation['exact'])}”",
+            self.notify(f"Restored the {annotation['kind']} {_short(annotation['exact'])}",
                         timeout=4, markup=False)
             return
         self._undo()
@@ -630,4 +630,5 @@ class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
 
 
 def _short(text: str, length: int = 50) -> str:
-    return excerpt(text, length)
+    """A span as a message names it: in quotation marks, cut short."""
+    return quote_span(text, length)

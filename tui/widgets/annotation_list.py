@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from store.citations.quotes import quote_span
 from store.display import display_safe, excerpt
 
 EXCERPT_LENGTH = 90
@@ -42,9 +43,9 @@ def annotation_heading(annotation: dict, describe=None, kind_style: Style | str 
 
 def annotation_words(annotation: dict) -> Text:
     """The annotated words (a quote in quotation marks), then the note, on one line."""
-    words = excerpt(annotation["exact"])
-    words = display_safe(words)
-    text = Text(f"“{words}”" if annotation["kind"] == "quote" else words)
+    exact = annotation["exact"]
+    words = quote_span(exact, 90) if annotation["kind"] == "quote" else excerpt(exact)
+    text = Text(display_safe(words))
     if annotation.get("note"):
         text.append(" — " + display_safe(excerpt(annotation["note"], 60)), style="italic")
     return text
