@@ -279,3 +279,64 @@ def test_the_site_account_that_posted_a_page_is_not_its_author(drafts):
         "authors": "the author was left empty: the page's byline 'Jdadmin' does not read as the "
         "name of a person or organisation"
     }
+
+
+# --- The outlet: one rule for every page (store/ingest/outlet.py) -------------------------
+
+AP = "e7994d5500875202d93e736e8f0c8a0436107d10add94ce3789001b8c5c32358"
+SPUTNIK = "1f765c48780665e89cc3af1f7c9af47876e9fae9b5be4a936b0649e10f5e3198"
+COMWRAP = "57b4dafd18cfd0531b69f81e87158648227c673ef159f8d8c87d34e34bdb21f2"
+DECCAN_HERALD = "c90731f051d033e49e4cfcc920895051bbc3b54ef1a11519abcf22a115c3aa79"
+POLITIFACT_WEST_VIRGINIA = "9e8c9f082a8d77c58c17bda03b6b4bb6a1d6883fe196c252db4ca83b9991e0d3"
+POLITIFACT = "b6906ca016bbfc64c90426e098c75b3e8c84457a77f51f1e7ea6941cb80c2147"
+WSJ = "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856"
+
+
+def test_a_site_name_that_is_only_the_hosts_first_label_gives_the_domain_as_outlet(drafts):
+    # AP's pages for partner papers live on hosted.ap.org with og:site_name "Hosted".
+    ap = drafts[AP]
+    assert (ap.outlet, ap.title) == ("ap.org", "UK Tories under fire for Twitter name switch during debate")
+    hosted = read_source(str(LAYOUTS / "hosted-syndication-site-name.html"))
+    assert (hosted.outlet, hosted.title) == ("example.org", "Ferry crossings resume after the storm")
+
+
+def test_a_social_media_handle_never_names_the_outlet(drafts):
+    # Sputnik has no site name but its Twitter account "@SputnikInt"; Comwrap only "@comwrap".
+    assert drafts[SPUTNIK].outlet == "sputniknews.com"
+    assert drafts[COMWRAP].outlet == "comwrap.com"
+    assert read_source(str(LAYOUTS / "handle-only-site-name.html")).outlet == "example.net"
+
+
+def test_a_handle_given_as_site_name_gives_the_domain_as_the_pages_title_spells_it(drafts):
+    # One PolitiFact page gives og:site_name "@politifact", the other "PolitiFact": one outlet.
+    assert (drafts[POLITIFACT_WEST_VIRGINIA].outlet, drafts[POLITIFACT].outlet) == ("PolitiFact", "PolitiFact")
+    assert read_source(str(LAYOUTS / "handle-as-site-name.html")).outlet == "HarbourCheck"
+
+
+def test_the_pages_own_site_name_comes_before_the_publisher_in_its_linked_data(drafts):
+    # Deccan Herald's linked data names its news service as publisher ("DH News Service").
+    assert drafts[DECCAN_HERALD].outlet == "Deccan Herald"
+    assert read_source(str(LAYOUTS / "publisher-differs-from-site-name.html")).outlet == "Harbour Herald"
+
+
+def test_a_site_name_in_initials_gives_way_to_the_publishers_name_spelt_out(drafts):
+    assert drafts[WSJ].outlet == "Wall Street Journal"  # og:site_name "WSJ"
+    assert read_source(str(LAYOUTS / "site-initials-and-publisher.html")).outlet == "Harbour Weekly Journal"
+
+
+def test_an_application_name_names_the_outlet_unless_it_repeats_the_headline():
+    assert read_source(str(LAYOUTS / "application-name-site.html")).outlet == "Harbour Radio"
+    # MSN's application-name is the article's headline.
+    assert read_source(str(LAYOUTS / "application-name-is-headline.html")).outlet == "example.com"
+
+
+def test_an_outlet_that_is_a_domain_keeps_its_case_in_the_citation(drafts):
+    from store.citations import cite_article
+
+    sputnik = drafts[SPUTNIK]
+    article = {"title": sputnik.title, "authors": sputnik.authors, "outlet": sputnik.outlet,
+               "url": sputnik.url, "published": sputnik.published}
+    assert cite_article(article, "apa").startswith(
+        "Cunningham, F. (2019, November 18). Royal Self-Indicting Arrogance. sputniknews.com. https://"
+    )
+

@@ -15,6 +15,7 @@ from store.ingest.boilerplate import remove_teasers
 from store.ingest.draft import Draft, checked_language, clean_field, parse_published, split_authors
 from store.ingest.fetching import URL_RE
 from store.ingest.linked_data import linked_data_authors
+from store.ingest.outlet import TITLE_SEPARATOR_RE, page_outlet, site_names
 from store.ingest.standfirst import mark_subheadings, with_standfirst
 from store.ingest.text_files import first_line
 from store.ingest.written_dates import parse_byline_dateline, parse_written_date
@@ -120,8 +121,11 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
             "The page may need JavaScript or a login: save it from your browser, or paste the text into a .txt file.",
         )
     document = precise or balanced
-    outlet = clean_field(document.sitename or "")
-    title = _without_site_name(clean_field(document.title or ""), outlet) or first_line(text)
+    url = clean_field(document.url) if document.url and URL_RE.match(document.url) else None
+    page_title = clean_field(document.title or "")
+    outlet = page_outlet(tree, page_url or url, page_title)
+    # The title may end in any name the site calls itself ("| Hosted"), trusted as the outlet or not.
+    title = _without_site_name(page_title, [outlet, *site_names(tree), document.sitename]) or first_line(text)
     text = with_standfirst(tree, _without_headline(text, title))
     byline = (linked_data_authors(tree, outlet) or _affiliated_byline(tree)
               or split_authors(document.author or "") or _dateline_byline(tree))
@@ -131,7 +135,7 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
         "title": title,
         "authors": authors,
         "outlet": outlet,
-        "url": clean_field(document.url) if document.url and URL_RE.match(document.url) else None,
+        "url": url,
         "published": _published_from_tree(tree) or parse_published(document.date or ""),
         "section": _meta_content(tree, ("article:section",)),
         "language": _language_from_tree(tree) or checked_language(document.language or "", None),
@@ -140,27 +144,22 @@ def _extract_html(page: str, name: str, page_url: str | None) -> dict[str, Any]:
     return fields
 
 
-# What pages put between a headline and their own name in <title>: "Headline - The Paradigm",
-# "Headline | Al Bawaba", "Headline — Site".
-_TITLE_SEPARATOR_RE = re.compile(r"\s+(?:[-–—|·»:]|::)\s+")
-
-
-def _without_site_name(title: str | None, outlet: str | None) -> str | None:
+def _without_site_name(title: str | None, own_names: list[str | None]) -> str | None:
     """``title`` without the site's name that pages add before or after a separator.
 
-    Only a part that is the outlet's name (in any case) goes: "Storm - what we know" keeps
+    Only a part that is one of the site's ``own_names`` (in any case) goes: "Storm - what we know" keeps
     its tail, and a title that is nothing but the name stays as it is.
     """
-    if not title or not outlet:
+    names = {name.casefold() for name in own_names if name}
+    if not title or not names:
         return title
-    separators = list(_TITLE_SEPARATOR_RE.finditer(title))
+    separators = list(TITLE_SEPARATOR_RE.finditer(title))
     if not separators:
         return title
-    name = outlet.casefold()
     last, first = separators[-1], separators[0]
-    if title[last.end():].casefold() == name:
+    if title[last.end():].casefold() in names:
         return title[: last.start()]
-    if title[: first.start()].casefold() == name:
+    if title[: first.start()].casefold() in names:
         return title[first.end():]
     return title
 

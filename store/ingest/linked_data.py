@@ -29,10 +29,35 @@ def linked_data_authors(tree: Any, outlet: str | None) -> list[str]:
         if not _is_article(item):
             continue
         cleaned = (clean_field(_name_of(author) or "") for author in _as_list(item.get("author")))
-        names = [name for name in cleaned if name and not (outlet and _plain(name) == _plain(outlet))]
+        names = [name for name in cleaned if name and not (outlet and plain_letters(name) == plain_letters(outlet))]
         if names:
             return names
     return []
+
+
+def linked_data_publisher(tree: Any) -> str | None:
+    """The name of the publisher the page's linked data gives its article.
+
+    A publisher given only by ``@id`` is looked up among the page's other objects; a page
+    whose article names none may still describe its news organisation on its own.
+    """
+    objects = _linked_data_objects(tree)
+    by_id = {item["@id"]: item for item in objects if isinstance(item.get("@id"), str)}
+    for item in objects:
+        if not _is_article(item):
+            continue
+        for publisher in _as_list(item.get("publisher")):
+            if isinstance(publisher, dict) and "name" not in publisher and isinstance(publisher.get("@id"), str):
+                publisher = by_id.get(publisher["@id"], publisher)
+            name = _name_of(publisher)
+            if name and name.strip():
+                return name
+    for item in objects:
+        if "NewsMediaOrganization" in _as_list(item.get("@type")):
+            name = _name_of(item)
+            if name and name.strip():
+                return name
+    return None
 
 
 def _linked_data_objects(tree: Any) -> list[dict[str, Any]]:
@@ -73,6 +98,6 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
-def _plain(name: str) -> str:
+def plain_letters(name: str) -> str:
     """A name reduced to its letters and digits, in one case, for comparing spellings."""
     return "".join(character for character in name.casefold() if character.isalnum())
