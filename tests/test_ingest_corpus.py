@@ -242,7 +242,7 @@ def test_a_title_before_the_name_is_not_mistaken_for_a_name_ending_at_its_full_s
 def test_a_byline_in_capitals_ends_where_the_capitals_end(drafts):
     # AP: "By DANICA KIRKA and JILL LAWLESS" with "Associated Press" in the next box.
     ap = drafts["e7994d5500875202d93e736e8f0c8a0436107d10add94ce3789001b8c5c32358"]
-    assert (ap.authors, ap.notices) == (["DANICA KIRKA", "JILL LAWLESS"], {})
+    assert (ap.authors, ap.notices) == (["Danica Kirka", "Jill Lawless"], {})
 
 
 def test_a_fact_check_is_dated_when_it_was_published_not_when_the_claim_was_made(drafts):
@@ -340,3 +340,55 @@ def test_an_outlet_that_is_a_domain_keeps_its_case_in_the_citation(drafts):
         "Cunningham, F. (2019, November 18). Royal Self-Indicting Arrogance. sputniknews.com. https://"
     )
 
+
+# --- Authors: names in capitals, wire credits (store/ingest/authors.py) -------------------
+
+
+def test_a_persons_name_set_in_capitals_is_stored_and_cited_in_ordinary_case(drafts):
+    from store.citations import cite_article
+
+    hosted = read_source(str(LAYOUTS / "hosted-syndication-site-name.html"))
+    assert (hosted.authors, hosted.notices) == (["Sean McNamara", "Aoife O'Neill-Byrne"], {})
+    ap = drafts[AP]
+    article = {"title": ap.title, "authors": ap.authors, "outlet": ap.outlet, "url": ap.url, "published": ap.published}
+    assert cite_article(article, "apa").startswith("Kirka, D., & Lawless, J. (2019, November 20).")
+
+
+@pytest.mark.parametrize(
+    ("byline", "stored"),
+    [
+        ("URSULA VON DER LEYEN", "Ursula von der Leyen"),
+        ("BASHAR AL-ASSAD", "Bashar al-Assad"),
+        ("JOHN MCCAIN", "John McCain"),
+        ("ANGUS MACLEOD", "Angus MacLeod"),
+        ("ANA MACHADO", "Ana Machado"),
+        ("CONOR O'BRIEN", "Conor O'Brien"),
+        ("JEAN-PIERRE RAFFARIN", "Jean-Pierre Raffarin"),
+        ("J.R.R. TOLKIEN", "J.R.R. Tolkien"),
+        ("MARTIN LUTHER KING III", "Martin Luther King III"),
+        ("Sarah E. Needleman", "Sarah E. Needleman"),
+        ("BBC NEWS", "BBC NEWS"),  # an acronym: an organisation, as written
+        ("DW AKADEMIE", "DW AKADEMIE"),  # a word with no vowel is an acronym
+        ("SOUTH CHINA MORNING POST", "SOUTH CHINA MORNING POST"),
+        ("NASA", "NASA"),
+    ],
+)
+def test_only_a_persons_name_in_capitals_changes_case(byline, stored):
+    from store.ingest.authors import checked_authors
+
+    assert checked_authors([byline]) == ([stored], None)
+
+
+def test_a_news_agency_credit_is_not_an_author_and_the_draft_says_why(drafts):
+    deccan = drafts[DECCAN_HERALD]
+    assert (deccan.authors, deccan.notices) == ([], {"authors": "the author was left empty: 'PTI' credits a news agency, not a writer"})
+    page = read_source(str(LAYOUTS / "publisher-differs-from-site-name.html"))
+    assert (page.authors, page.notices) == ([], {"authors": "the author was left empty: 'PTI' credits a news agency, not a writer"})
+
+
+def test_a_writer_credited_beside_a_news_agency_stays_the_author():
+    from store.ingest.authors import checked_authors
+
+    assert checked_authors(["Jane Roe", "Reuters"]) == (
+        ["Jane Roe"], "the news agency credit 'Reuters' was not kept as an author"
+    )

@@ -5,12 +5,16 @@ runs on into the writer's job ("… is a reporter") or employer ("Name. Sputnik 
 or a site label rides along. A citation with no author is still a valid citation; one with
 a wrong author is not. So a byline is kept only when every name in it looks like a person
 or an organisation (see ``looks_like_a_name``); otherwise the author is left empty and the
-draft says why.
+draft says why. A news agency's credit is not an author either, and a person's name that a
+page sets in capitals is stored as running text writes it.
 """
 
 from __future__ import annotations
 
 import re
+
+from store.citations.bylines import csl_name
+from store.ingest.linked_data import plain_letters
 
 # "Analysis by Chris Cillizza", "By Olga Katsimon": the label is not part of the name.
 _BY_PREFIX_RE = re.compile(r"^(?:[A-Za-z]+\s+)?by\s+", re.IGNORECASE)
@@ -96,14 +100,20 @@ def looks_like_a_name(name: str) -> bool:
 def checked_authors(names: list[str]) -> tuple[list[str], str | None]:
     """The authors worth keeping from a page's byline, and a notice when it was set aside.
 
-    Job titles listed as names are dropped. If any other name does not look like a name,
-    the whole byline is doubtful (its parts were split from one string), so no author is
-    kept and the notice says which byline was left out.
+    Job titles listed as names are dropped, and so are news agencies' credits ("PTI",
+    "Reuters"): a wire credit says where the story came from, not who wrote it. If any other
+    name does not look like a name, the whole byline is doubtful (its parts were split from
+    one string), so no author is kept and the notice says which byline was left out. A
+    person's name set in capitals is kept in ordinary case (see ``in_ordinary_case``).
     """
     kept: list[str] = []
+    credits: list[str] = []
     for raw in names:
         name = cleaned_name(raw)
         if not name or _ROLE_RE.fullmatch(name.split()[-1]):
+            continue
+        if is_wire_credit(name):
+            credits.append(name)
             continue
         if not looks_like_a_name(name):
             byline = "; ".join(names)
@@ -111,6 +121,89 @@ def checked_authors(names: list[str]) -> tuple[list[str], str | None]:
                 f"the author was left empty: the page's byline '{byline}' does not read as the "
                 "name of a person or organisation"
             )
+        name = in_ordinary_case(name)
         if name not in kept:
             kept.append(name)
+    if credits and not kept:
+        return [], f"the author was left empty: '{'; '.join(credits)}' credits a news agency, not a writer"
+    if credits:
+        return kept, f"the news agency credit '{'; '.join(credits)}' was not kept as an author"
     return kept, None
+
+
+# News agencies whose name in a byline credits the wire the story came from, spelt as their
+# letters in lower case ("Agence France-Presse" is "agencefrancepresse").
+_WIRE_AGENCIES = frozenset(
+    "aap afp agencefrancepresse anadolu anadoluagency ani ansa ap apa associatedpress bernama "
+    "canadianpress cp dpa efe ians interfax irna kyodo kyodonews pa pamedia pressassociation "
+    "presstrustofindia pti reuters rianovosti tass theassociatedpress thecanadianpress "
+    "thepressassociation thomsonreuters ukrinform uni unian upi unitedpressinternational xinhua "
+    "xinhuanewsagency yonhap yonhapnewsagency".split()
+)
+
+
+def is_wire_credit(name: str) -> bool:
+    """Whether a byline name is a news agency's credit ("PTI", "The Associated Press")."""
+    return plain_letters(name) in _WIRE_AGENCIES
+
+
+# Suffixes that stay in capitals in a name ("John Smith III").
+_ROMAN_SUFFIXES = frozenset("ii iii iv v vi".split())
+_VOWELS = frozenset("aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿ")
+_MAX_CAPITALS_WORDS = 5
+
+
+def in_ordinary_case(name: str) -> str:
+    """A person's name set in capitals ("DANICA KIRKA") as running text writes it ("Danica Kirka").
+
+    Pages that set bylines in capitals do it for looks; citation styles read a word in
+    capitals as an acronym, so "DANICA KIRKA" would be cited as an organisation. Only a name
+    that reads as a person's is changed: two to five words, each of letters (with hyphens or
+    apostrophes) and a vowel, no news agency among them, and a name the citations would
+    split into given and family names, not cite whole as an organisation's. One word ("PTI") or a word with
+    no vowel ("BBC", "NPR") is an acronym, and the name is kept as written. Particles inside
+    the name go to lower case ("VON DER LEYEN" as "von der Leyen"), hyphenated names keep a
+    capital on each part, and Mc, Mac and O' names their second capital ("McCain", "MacLeod",
+    "O'Brien").
+    """
+    words = name.split()
+    if not name.isupper() or not 2 <= len(words) <= _MAX_CAPITALS_WORDS:
+        return name
+    for word in words:
+        letters = word.replace("-", "").replace("'", "").replace("’", "").rstrip(".,")
+        if _INITIALS_RE.match(word) or word.casefold() in _ROMAN_SUFFIXES:
+            continue
+        if not letters.isalpha() or not _VOWELS & set(letters.casefold()) or is_wire_credit(letters):
+            return name
+    last = len(words) - 1
+    cased = " ".join(_word_in_case(word, first=index == 0, last=index == last) for index, word in enumerate(words))
+    # The citations' own judgement of person and organisation ("SOUTH CHINA MORNING POST" is
+    # an organisation, cited as written): only a name they would cite as a person is changed.
+    return cased if "family" in (csl_name(cased) or {}) else name
+
+
+def _word_in_case(word: str, *, first: bool, last: bool) -> str:
+    """One word of a name in capitals, in ordinary case, by its place in the name."""
+    folded = word.casefold()
+    if _INITIALS_RE.match(word) or folded in _ROMAN_SUFFIXES:
+        return word
+    if not first and not last and folded in _NAME_PARTICLES:
+        return folded  # "Ursula von der Leyen"
+    parts = re.split(r"([-'’])", word)
+    cased = [_part_in_case(part) for part in parts]
+    if not first and _JOINED_PARTICLE_RE.match(word):
+        cased[0] = cased[0].casefold()  # "Bashar al-Assad", "Jean d'Alembert"
+    return "".join(cased)
+
+
+def _part_in_case(part: str) -> str:
+    """A piece of a name between hyphens or apostrophes, capitalised the way names are."""
+    if len(part) > 3 and part[:2].casefold() == "mc":
+        return "Mc" + part[2:].capitalize()
+    # "MACLEOD" as "MacLeod", but "MACHADO", "MACKEY", "MACEY" and "MACRON" as written in
+    # ordinary case: the capital after Mac is a guess that only a consonant other than h or
+    # k, followed by at least three more letters, makes likely.
+    rest = part[3:].casefold()
+    if part[:3].casefold() == "mac" and len(rest) >= 4 and rest[0] not in _VOWELS and rest[0] not in "hk":
+        return "Mac" + rest.capitalize()
+    return part.capitalize()
