@@ -18,8 +18,14 @@ The W3C mapping (one ``Annotation`` per margin annotation, inside an ``Annotatio
 - ``id`` ``urn:uuid:<id>``; ``motivation`` ``classifying`` (the analyst classifies a span as a
   claim or a quote); ``created`` and ``modified`` are ``created_at`` and ``updated_at``.
 - ``target``: a ``SpecificResource`` whose ``source`` is the article's URL, or
-  ``urn:sha256:<text_sha256>`` when it has none, with a ``TextQuoteSelector`` (exact, prefix,
-  suffix) and a ``TextPositionSelector`` (start, end; code points, as margin counts).
+  ``urn:sha256:<text_sha256>`` of the revision when it has none, with a ``TextQuoteSelector``
+  (exact, prefix, suffix) and a ``TextPositionSelector`` (start, end; code points, as margin
+  counts). Each revision of an article is a state of that source: the target's ``state`` is a
+  ``TimeState`` whose ``sourceDate`` is when the revision the annotation was made on was
+  retrieved (``margin:revision`` gives its number). An annotation made on an older revision
+  that still has a place in the newest has a second target, the newest revision's state with
+  that place and ``margin:anchor`` (moved, changed…); an orphan has only the first.
+  ``margin:anchor`` and, for quotes, ``margin:verified`` on the annotation say where it stands.
 - ``body``: ``TextualBody`` items, each with a ``purpose`` from the W3C motivations:
   ``classifying`` — the kind (``claim`` or ``quote``; Recogito reads entity types the same way);
   ``describing`` — who made it, as citations write it: ``Name, role (via)``;
@@ -28,7 +34,7 @@ The W3C mapping (one ``Annotation`` per margin annotation, inside an ``Annotatio
   Recogito carry tags).
 - Fields that text bodies cannot carry exactly are ``margin:`` keys on the annotation (the
   prefix is declared in the ``@context``): ``margin:article``, ``margin:textSha256``,
-  ``margin:source``, ``margin:role``, ``margin:organization``, ``margin:via``,
+  ``margin:revision``, ``margin:anchor``, ``margin:verified``, ``margin:source``, ``margin:role``, ``margin:organization``, ``margin:via``,
   ``margin:confidence`` (a number), ``margin:grade`` and, for deleted ones, ``margin:deletedAt``.
   Kind, note and tags are read back from their bodies, so they are not repeated.
 
@@ -49,7 +55,7 @@ from typing import Any, Iterator, TextIO
 
 import sqlite_utils
 
-from store.annotations import annotation_filter
+from store.annotations import CONTEXT_LENGTH, annotation_filter
 from store.articles import get_article
 from store.confidence import describe, describe_grade, term
 from store.errors import ValidationError
@@ -68,17 +74,32 @@ CSV_COLUMNS = ("id", "article_id", "article_title", "article_outlet", "article_u
                "article_published", "kind", "exact", "source", "role", "via", "confidence",
                "confidence_term", "grade", "note", "tags", "created_at", "updated_at")
 
-_ROW_SQL = """
+# The place an annotation has in its article's newest text: its own selectors when it was made on
+# the newest revision, else its anchor there (none for an orphan). See store/annotations.py.
+_ANCHORED = "a.revision < ar.revision"
+_CURRENT_START = f"CASE WHEN {_ANCHORED} THEN an.start ELSE a.start END"
+_ROW_SQL = f"""
     SELECT a.id, a.article_id, ar.text_sha256 AS article_sha256, ar.url AS article_url,
            ar.title AS article_title, ar.outlet AS article_outlet,
            ar.published AS article_published, a.kind, a.start, a."end", a.exact, a.prefix, a.suffix,
            s.name AS source, s.role AS role, s.organization AS organization, a.via,
-           a.confidence, a.grade, a.note, a.tags, a.created_at, a.updated_at, a.deleted_at
+           a.confidence, a.grade, a.note, a.tags, a.created_at, a.updated_at, a.deleted_at,
+           a.revision, ar.revision AS newest_revision,
+           CASE WHEN {_ANCHORED} THEN coalesce(an.kind, 'orphan') ELSE 'exact' END AS anchor,
+           {_CURRENT_START} AS current_start,
+           CASE WHEN {_ANCHORED} THEN an."end" ELSE a."end" END AS current_end,
+           CASE WHEN {_ANCHORED} THEN an.current ELSE a.exact END AS current,
+           CASE WHEN {_ANCHORED} THEN an.verified WHEN a.kind = 'quote' THEN 1 END AS verified,
+           CASE WHEN {_ANCHORED} THEN coalesce(an.reason, 'no anchor on the newest revision')
+                ELSE '' END AS reason
     FROM annotations a
     JOIN articles ar ON ar.id = a.article_id
+    LEFT JOIN anchors an ON an.annotation_id = a.id AND an.revision = ar.revision
     LEFT JOIN sources s ON s.id = a.source_id
 """
-_ORDER = " ORDER BY a.article_id, a.start, a.id"
+# By the place in the newest text; orphans, which have none, last in the order they were made.
+_ORDER = (f" ORDER BY a.article_id, ({_CURRENT_START}) IS NULL, {_CURRENT_START}, a.revision, "
+          "a.start, a.id")
 
 # The JSON Lines record, built by SQLite itself: json_object() writes a line about as fast as
 # the sqlite3 shell's JSON mode, where building dicts and calling json.dumps per row would not.
@@ -207,18 +228,64 @@ def _write_w3c(db: sqlite_utils.Database, out: TextIO, article_id: str | None,
               '    "startIndex": 0,\n'
               '    "items": [')
     written = 0
+    states = _RevisionStates(db)
     for row in _annotation_rows(db, article_id, include_deleted):
         # One annotation a line: diffs stay readable, and the C encoder is used (json.dumps
         # with indent= falls back to pure Python, some twenty times slower).
-        item = json.dumps(w3c_annotation(row), ensure_ascii=False)
+        item = json.dumps(w3c_annotation(row, states), ensure_ascii=False)
         out.write(("\n      " if written == 0 else ",\n      ") + item)
         written += 1
     out.write(("\n    " if written else "") + "]\n  }\n}\n")
     return written
 
 
-def w3c_annotation(row: dict) -> dict:
-    """One annotation (a row with its source and article fields) as a W3C Web Annotation."""
+class _RevisionStates:
+    """Each revision's retrieved time and text hash, and the newest text of the article being
+    written, read once: a revision's date sits after its text in the row, so reading it a row
+    at a time would read the whole text for every annotation."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.revisions: dict[tuple[str, int], tuple[str, str]] = {}
+        self.newest: tuple[str, str] | None = None
+
+    def of(self, article_id: str, number: int) -> tuple[str, str]:
+        """(retrieved_at, text_sha256) of revision ``number`` of the article."""
+        if (article_id, number) not in self.revisions:
+            for found, retrieved_at, digest in self.db.execute(
+                    "SELECT number, retrieved_at, text_sha256 FROM revisions WHERE article_id = ?",
+                    [article_id]):
+                self.revisions[(article_id, found)] = (retrieved_at, digest)
+        return self.revisions[(article_id, number)]
+
+    def newest_text(self, article_id: str) -> str:
+        """The article's newest text (rows come article by article, so one is kept)."""
+        if self.newest is None or self.newest[0] != article_id:
+            text = self.db.execute("SELECT text FROM articles WHERE id = ?",
+                                   [article_id]).fetchone()[0]
+            self.newest = (article_id, text)
+        return self.newest[1]
+
+
+def w3c_annotation(row: dict, states: _RevisionStates) -> dict:
+    """One annotation (a row with its source, article and anchor fields) as a W3C Web Annotation.
+
+    Its first target is the revision it was made on, as a state of the article (a ``TimeState``
+    at the time that revision was retrieved), with the selectors it was made with. When it was
+    made on an older revision and still has a place in the newest, a second target gives that
+    place on the newest revision, with ``margin:anchor`` saying how it was found there.
+    """
+    made_on = _w3c_state(row, row["revision"], states, row["exact"], row["prefix"],
+                         row["suffix"], row["start"], row["end"])
+    target: dict | list = made_on
+    if row["revision"] != row["newest_revision"] and row["current_start"] is not None:
+        text = states.newest_text(row["article_id"])
+        start, end = row["current_start"], row["current_end"]
+        now_at = _w3c_state(row, row["newest_revision"], states, row["current"],
+                            text[max(0, start - CONTEXT_LENGTH):start],
+                            text[end:end + CONTEXT_LENGTH], start, end)
+        now_at["margin:anchor"] = row["anchor"]
+        target = [made_on, now_at]
     annotation: dict[str, Any] = {
         "id": f"urn:uuid:{row['id']}",
         "type": "Annotation",
@@ -226,17 +293,12 @@ def w3c_annotation(row: dict) -> dict:
         "created": row["created_at"],
         "modified": row["updated_at"],
         "body": _w3c_bodies(row),
-        "target": {
-            "type": "SpecificResource",
-            "source": row["article_url"] or f"urn:sha256:{row['article_sha256']}",
-            "selector": [
-                _without_empty({"type": "TextQuoteSelector", "exact": row["exact"],
-                                "prefix": row["prefix"], "suffix": row["suffix"]}),
-                {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
-            ],
-        },
+        "target": target,
         "margin:article": row["article_id"],
         "margin:textSha256": row["article_sha256"],
+        "margin:revision": row["revision"],
+        "margin:anchor": row["anchor"],
+        "margin:verified": None if row["verified"] is None else bool(row["verified"]),
         "margin:source": row["source"],
         "margin:role": row["role"],
         "margin:organization": row["organization"],
@@ -246,6 +308,25 @@ def w3c_annotation(row: dict) -> dict:
         "margin:deletedAt": row["deleted_at"],
     }
     return _without_empty(annotation)
+
+
+def _w3c_state(row: dict, number: int, states: _RevisionStates, exact: str, prefix: str,
+               suffix: str, start: int, end: int) -> dict:
+    """The article as revision ``number`` showed it, and a span of that text."""
+    retrieved_at, digest = states.of(row["article_id"], number)
+    return {
+        "type": "SpecificResource",
+        # Without an address, the text's own hash names the revision.
+        "source": row["article_url"] or f"urn:sha256:{digest}",
+        "state": {"type": "TimeState", "sourceDate": retrieved_at},
+        "selector": [
+            _without_empty({"type": "TextQuoteSelector", "exact": exact, "prefix": prefix,
+                            "suffix": suffix}),
+            {"type": "TextPositionSelector", "start": start, "end": end},
+        ],
+        "margin:revision": number,
+        "margin:textSha256": digest,
+    }
 
 
 def _w3c_bodies(row: dict) -> list[dict]:
