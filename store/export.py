@@ -20,7 +20,7 @@ The W3C mapping (one ``Annotation`` per margin annotation, inside an ``Annotatio
 - ``target``: a ``SpecificResource`` whose ``source`` is the article's URL, or
   ``urn:sha256:<text_sha256>`` of the revision when it has none, with a ``TextQuoteSelector``
   (exact, prefix, suffix) and a ``TextPositionSelector`` (start, end; code points, as margin
-  counts). Each revision of an article is a state of that source: the target's ``state`` is a
+  counts). Each revision of a revised article is a state of that source: the target's ``state`` is a
   ``TimeState`` whose ``sourceDate`` is when the revision the annotation was made on was
   retrieved (``margin:revision`` gives its number). An annotation made on an older revision
   that still has a place in the newest has a second target, the newest revision's state with
@@ -314,11 +314,17 @@ def _w3c_state(row: dict, number: int, states: _RevisionStates, exact: str, pref
                suffix: str, start: int, end: int) -> dict:
     """The article as revision ``number`` showed it, and a span of that text."""
     retrieved_at, digest = states.of(row["article_id"], number)
-    return {
+    resource: dict[str, Any] = {
         "type": "SpecificResource",
         # Without an address, the text's own hash names the revision.
         "source": row["article_url"] or f"urn:sha256:{digest}",
-        "state": {"type": "TimeState", "sourceDate": retrieved_at},
+    }
+    if row["newest_revision"] > 1:
+        # Only a revised article has states to tell apart; leaving the date out otherwise
+        # keeps an export of unrevised articles the same in any database holding them.
+        resource["state"] = {"type": "TimeState", "sourceDate": retrieved_at}
+    return {
+        **resource,
         "selector": [
             _without_empty({"type": "TextQuoteSelector", "exact": exact, "prefix": prefix,
                             "suffix": suffix}),
