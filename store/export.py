@@ -70,8 +70,9 @@ CONTEXT = [W3C_CONTEXT, {"margin": MARGIN_VOCABULARY}]
 
 # Each row names its article in full (title, outlet, URL, date), so a row copied out of the
 # sheet on its own still says where the words came from.
+# ``anchor``, ``current`` and ``verified`` say where the words stand in the newest revision.
 CSV_COLUMNS = ("id", "article_id", "article_title", "article_outlet", "article_url",
-               "article_published", "kind", "exact", "source", "role", "via", "confidence",
+               "article_published", "kind", "exact", "anchor", "current", "verified", "source", "role", "via", "confidence",
                "confidence_term", "grade", "note", "tags", "created_at", "updated_at")
 
 # The place an annotation has in its article's newest text: its own selectors when it was made on
@@ -106,21 +107,37 @@ _ORDER = (f" ORDER BY a.article_id, ({_CURRENT_START}) IS NULL, {_CURRENT_START}
 # Keys are listed in sorted order, so each line has sorted keys. The article's id and hash are
 # parameters (?1, ?2): the export goes one article at a time, so no row joins the articles.
 _JSONL_FIELDS = {
+    "anchors": "(SELECT json_group_array(json_object({anchor})) FROM "
+               "(SELECT * FROM anchors WHERE annotation_id = a.id ORDER BY revision) n)",
     "article_id": "?1", "article_sha256": "?2",
     "confidence": "a.confidence", "created_at": "a.created_at", "deleted_at": "a.deleted_at",
     "end": 'a."end"', "exact": "a.exact", "grade": "a.grade", "id": "a.id", "kind": "a.kind",
     "note": "a.note", "organization": "s.organization", "prefix": "a.prefix",
-    "role": "s.role", "source": "s.name", "start": "a.start", "suffix": "a.suffix",
-    "tags": "json(a.tags)", "updated_at": "a.updated_at", "via": "a.via",
+    "revision": "a.revision", "role": "s.role", "source": "s.name", "start": "a.start",
+    "suffix": "a.suffix", "tags": "json(a.tags)", "updated_at": "a.updated_at", "via": "a.via",
 }
+# An annotation's anchors, one for each revision after the one it was made on.
+_ANCHOR_FIELDS = ("current", "end", "kind", "reason", "revision", "reviewed_at", "start",
+                  "verified")
+_JSONL_FIELDS["anchors"] = _JSONL_FIELDS["anchors"].format(
+    anchor=", ".join(f"'{key}', n.[{key}]" for key in _ANCHOR_FIELDS))
 _JSONL_SQL = """
     SELECT json_object({fields})
     FROM annotations a
+    JOIN articles ar ON ar.id = a.article_id
+    LEFT JOIN anchors an ON an.annotation_id = a.id AND an.revision = ar.revision
     LEFT JOIN sources s ON s.id = a.source_id
     WHERE a.article_id = ?1 {live}
-    ORDER BY a.start, a.id
+    {order}
 """.format(fields=", ".join(f"'{key}', {_JSONL_FIELDS[key]}" for key in sorted(_JSONL_FIELDS)),
-           live="{live}")
+           live="{live}", order=_ORDER.replace("a.article_id, ", ""))
+# A revised article's revisions, written before its annotations (see ``_write_jsonl``).
+_REVISION_FIELDS = ("article_id", "format", "number", "published", "record", "retrieved_at",
+                    "source", "text", "text_sha256", "title")
+_REVISIONS_SQL = "SELECT json_object({fields}) FROM revisions WHERE article_id = ? " \
+                 "ORDER BY number".format(fields=", ".join(
+                     f"'{key}', {repr('revision') if key == 'record' else key}"
+                     for key in _REVISION_FIELDS))
 # Valid inside JSON strings, but str.splitlines() and some JSON Lines readers break lines at
 # them; escaped, every record stays on one physical line for any reader.
 _LINE_BREAKERS = ("\u2028", "\u2029", "\x85")
@@ -186,15 +203,32 @@ def _write_jsonl(db: sqlite_utils.Database, out: TextIO, article_id: str | None,
     written = 0
     for article, digest in _article_hashes(db, article_id):
         cursor = db.execute(sql, [article, digest])
+        first = cursor.fetchone()
+        if first is None:
+            continue
+        if _revised(db, article):
+            # Every revision, texts included: an annotation's selectors and anchors index
+            # these texts, and the database it is imported into may hold none of them.
+            _write_lines(out, db.execute(_REVISIONS_SQL, [article]).fetchall())
+        _write_lines(out, [first])
+        written += 1
         while batch := cursor.fetchmany(_BATCH):
-            chunk = "\n".join(line for (line,) in batch) + "\n"
-            # Three plain substring tests: far faster than a regular expression over megabytes.
-            for breaker in _LINE_BREAKERS:
-                if breaker in chunk:
-                    chunk = chunk.replace(breaker, f"\\u{ord(breaker):04x}")
-            out.write(chunk)
+            _write_lines(out, batch)
             written += len(batch)
     return written
+
+
+def _write_lines(out: TextIO, batch: list[tuple[str]]) -> None:
+    chunk = "\n".join(line for (line,) in batch) + "\n"
+    # Three plain substring tests: far faster than a regular expression over megabytes.
+    for breaker in _LINE_BREAKERS:
+        if breaker in chunk:
+            chunk = chunk.replace(breaker, f"\\u{ord(breaker):04x}")
+    out.write(chunk)
+
+
+def _revised(db: sqlite_utils.Database, article_id: str) -> bool:
+    return db.execute("SELECT revision > 1 FROM articles WHERE id = ?", [article_id]).fetchone()[0]
 
 
 def _article_hashes(db: sqlite_utils.Database, article_id: str | None) -> list[tuple[str, str]]:
@@ -372,10 +406,16 @@ def _write_csv(db: sqlite_utils.Database, out: TextIO, article_id: str | None,
         confidence = row["confidence"]
         cells = {**row, "confidence": "" if confidence is None else confidence,
                  "confidence_term": term(confidence) if confidence is not None else "",
-                 "tags": "; ".join(row["tags"]), "article_outlet": as_read(row["article_outlet"])}
+                 "tags": "; ".join(row["tags"]), "article_outlet": as_read(row["article_outlet"]),
+                 "verified": _yes_no(row["verified"])}
         writer.writerow([_spreadsheet_safe(cells[column]) for column in CSV_COLUMNS])
         written += 1
     return written
+
+
+def _yes_no(verified: int | None) -> str:
+    """A quote's check as a cell: ``yes``, ``no``; empty for a claim, which quotes no one."""
+    return "" if verified is None else ("yes" if verified else "no")
 
 
 def _spreadsheet_safe(value: Any) -> Any:
@@ -399,21 +439,27 @@ def _spreadsheet_safe(value: Any) -> Any:
 def _write_markdown(db: sqlite_utils.Database, out: TextIO, article_id: str | None,
                     include_deleted: bool) -> int:
     from store.citations import cite_annotation, cite_article
+    from store.revisions import cited_article
 
     out.write("# Annotations\n")
     written = 0
     for article in _articles_in_scope(db, article_id, include_deleted):
         out.write(f"\n## {_heading(article['title'])}\n\n")
         out.write(cite_article(article, "markdown").strip() + "\n")
-        # Quotes first, then claims, each in the order they appear in the text.
-        order = " ORDER BY a.kind = 'claim', a.start, a.id"
+        # Quotes first, then claims, each in the order they appear in the newest text.
+        order = _ORDER.replace("ORDER BY a.article_id,", "ORDER BY a.kind = 'claim',")
         kind = None
         for row in _annotation_rows(db, article["id"], include_deleted, order):
             if row["kind"] != kind:
                 kind = row["kind"]
                 out.write(f"\n### {'Quotes' if kind == 'quote' else 'Claims'}\n")
-            out.write("\n" + cite_annotation(_annotation_view(row), article, "markdown").strip()
-                      + "\n")
+            view = _annotation_view(row)
+            # An orphan's words are only in the revision it was made on: cite that one.
+            cited = cited_article(db, view) if row["anchor"] == "orphan" else article
+            out.write("\n" + cite_annotation(view, cited, "markdown").strip() + "\n")
+            standing = _markdown_standing(row, cited)
+            if standing:
+                out.write("\n" + standing + "\n")
             details = _markdown_details(row)
             if details:
                 out.write("\n" + details + "\n")
@@ -431,6 +477,23 @@ def _annotation_view(row: dict) -> dict:
     """The row in the shape ``store.annotations.get_annotation`` returns, for the citations."""
     return {key: value for key, value in row.items()
             if key not in ("article_sha256", "article_url")}
+
+
+def _markdown_standing(row: dict, cited: dict) -> str:
+    """A line marking an annotation whose words are not as annotated in the newest revision:
+    orphaned, changed, or a quote no longer verbatim or within its quotation marks."""
+    newest = row["newest_revision"]
+    if row["anchor"] == "orphan":
+        return (f"**Orphaned** in revision {newest} ({markdown_escape(row['reason'])}): cited "
+                f"from revision {row['revision']}, retrieved {cited['accessed']}.")
+    marks = []
+    if row["anchor"] == "changed":
+        marks.append(f"**Changed** in revision {newest}: it now reads "
+                     f"“{markdown_escape(' '.join(row['current'].split()))}”.")
+    if row["verified"] == 0:
+        marks.append(f"**Unverified quote**: in revision {newest} these words are no longer "
+                     "verbatim or no longer within quotation marks.")
+    return " ".join(marks)
 
 
 def _markdown_details(row: dict) -> str:
