@@ -246,10 +246,14 @@ def test_revisions_from_a_file_anchor_the_annotations_already_here(library, tmp_
     db, _ = library
     target = first_only(tmp_path / "target.db")
     article_id = target.execute("SELECT id FROM articles").fetchone()[0]
-    mine = add_annotation_by_text(target, article_id, kind="claim", text="in two places")["id"]
+    mine = add_annotation_by_text(target, article_id, kind="claim", text="river authority")["id"]
+    gone = add_annotation_by_text(target, article_id, kind="claim", text="in two places")["id"]
     import_annotations_text(target, exported(db, "jsonl"))
     assert target.execute("SELECT revision, text FROM articles").fetchone() == (2, SECOND)
-    assert get_annotation(target, mine)["anchor"] == "orphan"
+    placed = get_annotation(target, mine)
+    assert (placed["anchor"], placed["start"], placed["current"]) == (
+        "moved", SECOND.index("river authority"), "river authority")
+    assert get_annotation(target, gone)["reason"] == "the passage was deleted"
 
 
 def test_w3c_import_places_annotations_on_the_revision_they_were_made_on(library, tmp_path):
@@ -319,3 +323,29 @@ def import_annotations_text(db, text: str):
     from store.interchange import import_annotations
 
     return import_annotations(db, text)
+
+
+def test_an_anchor_accepted_in_the_other_database_is_taken_on_the_next_import(library, tmp_path):
+    from store.annotations import get_annotation
+    from store.revisions import accept_anchor
+
+    db, ids = library
+    target = first_only(tmp_path / "target.db")
+    import_annotations_text(target, exported(db, "jsonl"))
+    assert get_annotation(target, ids["changed claim"])["reviewed_at"] is None
+    accepted = accept_anchor(db, ids["changed claim"])["reviewed_at"]
+    report = import_annotations_text(target, exported(db, "jsonl"))
+    assert report.unchanged == 6
+    assert get_annotation(target, ids["changed claim"])["reviewed_at"] == accepted
+
+
+def test_review_lists_in_the_order_of_the_newest_text_with_orphans_last(library):
+    from store.annotations import list_annotations
+
+    db, ids = library
+    names = {value: key for key, value in ids.items()}
+    for descending in (False, True):
+        order = [names[row["id"]] for row in list_annotations(
+            db, order_by="position", descending=descending)]
+        placed = ["newest", "changed claim", "moved quote", "unquoted quote", "moved claim"]
+        assert order == (placed[::-1] if descending else placed) + ["orphan"]
