@@ -40,9 +40,14 @@ The W3C mapping (one ``Annotation`` per margin annotation, inside an ``Annotatio
 
 The other formats: ``jsonl`` is one annotation a line with every stored field (the source by
 name, role and organisation rather than its local number; the article by id and text hash),
-keys sorted, lines by article, position and id. ``csv`` has the columns of ``CSV_COLUMNS`` for
-spreadsheets. ``markdown`` is a report: per article its citation, then its quotes and claims in
-text order, each cited in the ``markdown`` style. ``csl-json`` lists the articles whose
+the revision it was made on, its anchors on later revisions, and where it stands now
+(``anchor``, ``current``, ``verified``), keys sorted, lines by article, place in the newest
+text and id. Before a revised article's annotations come its revisions, one a line
+(``"record": "revision"``, texts included), so that an import can rebuild them. ``csv`` has the columns of ``CSV_COLUMNS`` for
+spreadsheets, ``anchor``, ``current`` and ``verified`` among them. ``markdown`` is a report:
+per article its citation, then its quotes and claims in the newest text's order (orphans last), each cited in the ``markdown`` style, marked when
+orphaned, changed or no longer a verbatim quote; an orphan is cited from the revision it was
+made on, with that revision's retrieval day. ``csl-json`` lists the articles whose
 annotations are exported (or the one article asked for, annotated or not).
 """
 
@@ -110,6 +115,10 @@ _JSONL_FIELDS = {
     "anchors": "(SELECT json_group_array(json_object({anchor})) FROM "
                "(SELECT * FROM anchors WHERE annotation_id = a.id ORDER BY revision) n)",
     "article_id": "?1", "article_sha256": "?2",
+    # Where it stands in the newest text (derived from the anchors; import ignores them).
+    "anchor": f"CASE WHEN {_ANCHORED} THEN coalesce(an.kind, 'orphan') ELSE 'exact' END",
+    "current": f"CASE WHEN {_ANCHORED} THEN an.current ELSE a.exact END",
+    "verified": f"CASE WHEN {_ANCHORED} THEN an.verified WHEN a.kind = 'quote' THEN 1 END",
     "confidence": "a.confidence", "created_at": "a.created_at", "deleted_at": "a.deleted_at",
     "end": 'a."end"', "exact": "a.exact", "grade": "a.grade", "id": "a.id", "kind": "a.kind",
     "note": "a.note", "organization": "s.organization", "prefix": "a.prefix",

@@ -14,6 +14,17 @@
 - every write is checked like a typed one (``store.annotations._checked``) and recorded in the
   history as a ``create`` or ``edit``, so ``undo`` reverses imports too.
 
+Revisions: a JSONL export carries a revised article's revisions (texts included) before its
+annotations. A revision this database lacks is added when it follows the newest one here, and
+the annotations already here are anchored on it as importing the text would; a revision it
+has with the same text is nothing new (the earlier time it was retrieved is kept, so times
+survive a round trip); one with another text, or whose text does not match its hash, is
+refused with a reason (``revisions_refused``). An annotation is placed on the revision it was
+made on (``revision`` in JSONL, ``margin:revision`` in margin's W3C; exports older than
+revisions mean the newest), and its anchors are the file's where they fit this database's
+texts, else placed here by the anchoring engine. An anchor the other database reviewed later
+(accepted, re-attached) replaces the one here.
+
 The whole import is one transaction: a file that is not JSON, or not shaped like annotations,
 raises ``InputError`` naming the line or item, and leaves the database as it was.
 

@@ -349,3 +349,16 @@ def test_review_lists_in_the_order_of_the_newest_text_with_orphans_last(library)
             db, order_by="position", descending=descending)]
         placed = ["newest", "changed claim", "moved quote", "unquoted quote", "moved claim"]
         assert order == (placed[::-1] if descending else placed) + ["orphan"]
+
+
+def test_every_format_flags_the_quote_that_lost_its_quotation_marks(library):
+    db, ids = library
+    lines = {line.get("id"): line for line in map(json.loads, exported(db, "jsonl").splitlines())}
+    assert (lines[ids["unquoted quote"]]["verified"], lines[ids["moved quote"]]["verified"]) \
+        == (0, 1)
+    assert (lines[ids["orphan"]]["anchor"], lines[ids["orphan"]]["current"]) == ("orphan", None)
+    assert w3c_item(exported(db, "w3c"), ids["unquoted quote"])["margin:verified"] is False
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(exported(db, "csv")))}
+    assert rows[ids["unquoted quote"]]["verified"] == "no"
+    report = exported(db, "markdown")
+    assert report.count("**Unverified quote**") == 1
