@@ -467,6 +467,7 @@ class _Merger:
         self.sources: dict[str, int | None] = {}
         self.pending: dict[str, dict] = {}
         self.pending_anchors: list[tuple] = []
+        self.to_place: dict[tuple[str, int, int], list[tuple[dict, Selector]]] = {}
         self.texts: dict[tuple[str, int], str] = {}
         # A file's article id → this database's, for an article known here by another id.
         self.same_article: dict[str, str] = {}
@@ -535,7 +536,7 @@ class _Merger:
             row["updated_at"] = row["updated_at"] or row["created_at"]
             row["source_id"] = self._ensure_source(source)
             self._add(row)
-            self.pending_anchors.extend(self._anchors(record, row, article))
+            self.pending_anchors.extend(self._anchors(record, row, article, defer=True))
             self.report.added += 1
             return None
         have = {number for (number,) in self.db.execute(
@@ -672,10 +673,11 @@ class _Merger:
         return found
 
     def _anchors(self, record: _Incoming, row: dict, article: dict,
-                 have: set[int] = frozenset()) -> list[tuple]:
+                 have: set[int] = frozenset(), defer: bool = False) -> list[tuple]:
         """The annotation's anchors on each revision after the one it was made on: the file's,
         where they fit this database's texts, else placed here as a new revision would be
-        (unless this database has one on that revision, listed in ``have``)."""
+        (unless this database has one on that revision, listed in ``have``). With ``defer``
+        those to place wait for ``flush``, which places each group with one diff."""
         made_on, newest = row["revision"], article["revision"]
         if made_on >= newest:
             return []
@@ -690,16 +692,22 @@ class _Merger:
             anchor = _fitting_anchor(given.get(number), text, row["kind"])
             if anchor is None and number in have:
                 continue
+            if anchor is None and defer:
+                self.to_place.setdefault((article["id"], made_on, number), []).append(
+                    (row, selector))
+                continue
             if anchor is None:
-                placed = anchor_all(made_text, text, [selector])[0]
-                current = None if placed.start is None else text[placed.start:placed.end]
-                verified = None
-                if row["kind"] == "quote":
-                    verified = int(quote_holds(row["exact"], selector, placed, current,
-                                               _Quotations(made_text), _Quotations(text)))
-                anchor = (placed.kind, placed.start, placed.end, current, placed.reason,
-                          verified, None)
+                anchor = _placed(made_text, text, number, [(row, selector)])[0][2:]
             anchors.append((row["id"], number, *anchor))
+        return anchors
+
+    def _place_waiting(self) -> list[tuple]:
+        """Anchors for the new annotations that the file gave none for, a diff per group."""
+        anchors = []
+        for (article_id, made_on, number), members in self.to_place.items():
+            anchors.extend(_placed(self._text(article_id, made_on), self._text(article_id, number),
+                                   number, members))
+        self.to_place.clear()
         return anchors
 
     def _merge_anchors(self, anchors: list[tuple]) -> None:
@@ -735,6 +743,7 @@ class _Merger:
         if not self.pending:
             return
         anchors, self.pending_anchors = self.pending_anchors, []
+        anchors.extend(self._place_waiting())
         rows = list(self.pending.values())
         self.pending.clear()
         per_statement = max(1, min(_ROWS_PER_FLUSH, self.db.conn.getlimit(
@@ -782,6 +791,25 @@ class _Merger:
                                organization=source["organization"])
         self.sources[source["name"].casefold()] = stored["id"]
         return stored["id"]
+
+
+def _placed(old_text: str, new_text: str, number: int,
+            members: list[tuple[dict, Selector]]) -> list[tuple]:
+    """Anchor rows for annotations (row, selector) made on ``old_text``, on ``new_text`` (the
+    text of revision ``number``),
+    placed by the anchoring engine as importing a revision places them."""
+    quotes_old, quotes_new = _Quotations(old_text), _Quotations(new_text)
+    rows = []
+    for (row, selector), anchor in zip(members, anchor_all(old_text, new_text,
+                                                           [s for _, s in members])):
+        current = None if anchor.start is None else new_text[anchor.start:anchor.end]
+        verified = None
+        if row["kind"] == "quote":
+            verified = int(quote_holds(row["exact"], selector, anchor, current, quotes_old,
+                                       quotes_new))
+        rows.append((row["id"], number, anchor.kind, anchor.start, anchor.end, current,
+                     anchor.reason, verified, None))
+    return rows
 
 
 def _made_on(number: Any, newest: int) -> int:
