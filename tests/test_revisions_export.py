@@ -362,3 +362,19 @@ def test_every_format_flags_the_quote_that_lost_its_quotation_marks(library):
     assert rows[ids["unquoted quote"]]["verified"] == "no"
     report = exported(db, "markdown")
     assert report.count("**Unverified quote**") == 1
+
+
+def test_jsonl_of_an_article_never_revised_says_each_annotation_stands_as_made(tmp_path):
+    from revised_library import draft
+    from store.annotations import add_annotation_by_text
+    from store.revisions import import_article
+
+    db = open_db(tmp_path / "margin.db")
+    article = import_article(db, draft(FIRST)).article
+    quote = add_annotation_by_text(db, article["id"], kind="quote", text="The money is there")
+    claim = add_annotation_by_text(db, article["id"], kind="claim", text="6,000 homes")
+    lines = [json.loads(line) for line in exported(db, "jsonl").splitlines()]
+    assert [(line["id"], line["revision"], line["anchor"], line["current"], line["verified"],
+             line["anchors"]) for line in lines] == [
+        (claim["id"], 1, "exact", "6,000 homes", None, []),
+        (quote["id"], 1, "exact", "The money is there", 1, [])]
