@@ -34,8 +34,9 @@ The W3C mapping (one ``Annotation`` per margin annotation, inside an ``Annotatio
   Recogito carry tags).
 - Fields that text bodies cannot carry exactly are ``margin:`` keys on the annotation (the
   prefix is declared in the ``@context``): ``margin:article``, ``margin:textSha256``,
-  ``margin:revision``, ``margin:anchor``, ``margin:verified``, ``margin:source``, ``margin:role``, ``margin:organization``, ``margin:via``,
-  ``margin:confidence`` (a number), ``margin:grade`` and, for deleted ones, ``margin:deletedAt``.
+  ``margin:revision``, ``margin:anchor``, ``margin:verified``, ``margin:source``,
+  ``margin:role``, ``margin:organization``, ``margin:via``, ``margin:confidence`` (a number),
+  ``margin:grade`` and, for deleted ones, ``margin:deletedAt``.
   Kind, note and tags are read back from their bodies, so they are not repeated.
 
 The other formats: ``jsonl`` is one annotation a line with every stored field (the source by
@@ -43,9 +44,10 @@ name, role and organisation rather than its local number; the article by id and 
 the revision it was made on, its anchors on later revisions, and where it stands now
 (``anchor``, ``current``, ``verified``), keys sorted, lines by article, place in the newest
 text and id. Before a revised article's annotations come its revisions, one a line
-(``"record": "revision"``, texts included), so that an import can rebuild them. ``csv`` has the columns of ``CSV_COLUMNS`` for
-spreadsheets, ``anchor``, ``current`` and ``verified`` among them. ``markdown`` is a report:
-per article its citation, then its quotes and claims in the newest text's order (orphans last), each cited in the ``markdown`` style, marked when
+(``"record": "revision"``, texts included), so that an import can rebuild them. ``csv`` has
+the columns of ``CSV_COLUMNS`` for spreadsheets, ``anchor``, ``current`` and ``verified`` among
+them. ``markdown`` is a report: per article its citation, then its quotes and claims in the
+newest text's order (orphans last), each cited in the ``markdown`` style, marked when
 orphaned, changed or no longer a verbatim quote; an orphan is cited from the revision it was
 made on, with that revision's retrieval day. ``csl-json`` lists the articles whose
 annotations are exported (or the one article asked for, annotated or not).
@@ -77,8 +79,9 @@ CONTEXT = [W3C_CONTEXT, {"margin": MARGIN_VOCABULARY}]
 # sheet on its own still says where the words came from.
 # ``anchor``, ``current`` and ``verified`` say where the words stand in the newest revision.
 CSV_COLUMNS = ("id", "article_id", "article_title", "article_outlet", "article_url",
-               "article_published", "kind", "exact", "anchor", "current", "verified", "source", "role", "via", "confidence",
-               "confidence_term", "grade", "note", "tags", "created_at", "updated_at")
+               "article_published", "kind", "exact", "anchor", "current", "verified", "source",
+               "role", "via", "confidence", "confidence_term", "grade", "note", "tags",
+               "created_at", "updated_at")
 
 # The place an annotation has in its article's newest text: its own selectors when it was made on
 # the newest revision, else its anchor there (none for an orphan). See store/annotations.py.

@@ -74,7 +74,8 @@ _ROWS_PER_FLUSH = 500
 _ROW = f"({', '.join('?' for _ in COLUMNS)})"
 _SELECT_STORED = f"SELECT {', '.join(f'[{c}]' for c in COLUMNS)} FROM annotations WHERE id = ?"
 _ANCHOR_LIST = ", ".join(f"[{c}]" for c in ANCHOR_COLUMNS)
-_INSERT_ANCHOR = f"INSERT INTO anchors ({_ANCHOR_LIST}) VALUES ({', '.join('?' for _ in ANCHOR_COLUMNS)})"
+_INSERT_ANCHOR = (f"INSERT INTO anchors ({_ANCHOR_LIST}) "
+                  f"VALUES ({', '.join('?' for _ in ANCHOR_COLUMNS)})")
 _INSERT = f"INSERT INTO annotations ({', '.join(f'[{c}]' for c in COLUMNS)}) VALUES "
 
 
@@ -250,7 +251,8 @@ def _jsonl_records(text: str, name: str) -> Iterator[_Incoming]:
                                        "retrieved_at") if key not in record]
             if missing:
                 raise InputError(f"{name}: {where}: not a revision of an article "
-                                 f"(no {', '.join(missing)})", "use a JSONL export written by margin")
+                                 f"(no {', '.join(missing)})",
+                                 "use a JSONL export written by margin")
             yield _IncomingRevision(where, **{key: record.get(key) for key in (
                 "article_id", "number", "text", "text_sha256", "retrieved_at", "source", "format",
                 "title", "published")})
