@@ -140,6 +140,8 @@ class _Incoming:
     # anchors on later ones as exported (None when the file has none: they are computed).
     revision: Any = None
     anchors: Any = None
+    # The hash of that revision's text, when the file names it (margin's W3C does).
+    revision_sha256: Any = None
     # Why the file's copy cannot be trusted (a body's format changed); the merge rejects it.
     problem: str | None = None
 
@@ -347,6 +349,7 @@ def _from_w3c(annotation: dict, where: str, name: str) -> _Incoming:
                          "every W3C annotation needs a target")
     # margin's own export names the revision the selectors were made on.
     record.revision = annotation.get("margin:revision", target.get("margin:revision"))
+    record.revision_sha256 = target.get("margin:textSha256")
     source = target.get("source")
     if isinstance(source, dict):
         source = source.get("id")
@@ -473,6 +476,8 @@ class _Merger:
         self.texts: dict[tuple[str, int], str] = {}
         # A file's article id → this database's, for an article known here by another id.
         self.same_article: dict[str, str] = {}
+        # The hash of each revision's text the file gave: (its article id, number) → hash.
+        self.file_revisions: dict[tuple[Any, Any], str] = {}
         self.stamp = now()
 
     def merge(self, record: "_Incoming | _IncomingRevision") -> None:
@@ -504,7 +509,7 @@ class _Merger:
         text, revision = article["text"], article["revision"]
         existing = self._stored(record.id)
         if record.revision is not None:
-            revision = _made_on(record.revision, article["revision"])
+            revision = self._made_on(record, article)
         elif (existing is not None and existing["article_id"] == article["id"]
                 and existing["revision"] != revision):
             # An export older than revisions gives the selectors of the revision the
@@ -617,6 +622,8 @@ class _Merger:
                 hashlib.sha256(text.encode("utf-8")).hexdigest() != incoming.text_sha256:
             raise ValidationError("its text does not match its hash",
                                   "export the annotations again")
+        if isinstance(incoming.article_id, str):
+            self.file_revisions[(incoming.article_id, number)] = incoming.text_sha256
         retrieved_at = _timestamp(incoming.retrieved_at, "retrieved")
         if retrieved_at is None:
             raise ValidationError("it has no time it was retrieved", "export the annotations again")
@@ -668,11 +675,33 @@ class _Merger:
                                   [incoming.number, incoming.text_sha256]).fetchone()
             found = row[0] if row else None
         if found is None:
-            raise ValidationError("the article is not in this database",
-                                  "import the article first")
+            raise ValidationError("no article here has this id, or this text as its revision "
+                                  f"{incoming.number}", "import the article first")
         if isinstance(wanted, str):
             self.same_article[wanted] = found
         return found
+
+    def _made_on(self, record: _Incoming, article: dict) -> int:
+        """This database's number for the revision an annotation was made on: the one with
+        the same text when the file names its hash (numbers differ when the two databases
+        met the article at different times), else the same number if there is one."""
+        number = record.revision
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise ValidationError(f"its revision {number!r} is not a revision number",
+                                  "export the annotations again")
+        digest = record.revision_sha256 or self.file_revisions.get((record.article_id, number))
+        if digest is None and not any(key[0] == record.article_id for key in self.file_revisions):
+            digest = record.article_sha256  # the article had one revision in the file
+        if isinstance(digest, str):
+            row = self.db.execute("SELECT max(number) FROM revisions WHERE article_id = ? AND "
+                                  "text_sha256 = ?", [article["id"], digest]).fetchone()
+            if row[0] is not None:
+                return row[0]
+        if digest is not None or number > article["revision"]:
+            raise ValidationError(f"it was made on revision {number} of the article, whose "
+                                  "text this database does not have",
+                                  "import a JSONL export, which carries the article's revisions")
+        return number
 
     def _anchors(self, record: _Incoming, row: dict, article: dict,
                  have: set[int] = frozenset(), defer: bool = False) -> list[tuple]:
@@ -685,7 +714,15 @@ class _Merger:
             return []
         given = {}
         if isinstance(record.anchors, list):
-            given = {a.get("revision"): a for a in record.anchors if isinstance(a, dict)}
+            # The file's anchors, by the text of their revision; used where that text has
+            # the same number here.
+            hashes = dict(self.db.execute("SELECT text_sha256, number FROM revisions WHERE "
+                                          "article_id = ?", [article["id"]]).fetchall())
+            for anchor in record.anchors:
+                if isinstance(anchor, dict):
+                    digest = self.file_revisions.get((record.article_id, anchor.get("revision")))
+                    if hashes.get(digest) == anchor.get("revision"):
+                        given[anchor["revision"]] = anchor
         made_text = self._text(article["id"], made_on)
         selector = Selector(row["exact"], row["prefix"], row["suffix"], row["start"], row["end"])
         anchors = []
@@ -812,18 +849,6 @@ def _placed(old_text: str, new_text: str, number: int,
         rows.append((row["id"], number, anchor.kind, anchor.start, anchor.end, current,
                      anchor.reason, verified, None))
     return rows
-
-
-def _made_on(number: Any, newest: int) -> int:
-    """The revision an annotation says it was made on, if this database has it."""
-    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-        raise ValidationError(f"its revision {number!r} is not a revision number",
-                              "export the annotations again")
-    if number > newest:
-        raise ValidationError(f"it was made on revision {number} of the article, and this "
-                              f"database has revisions 1 to {newest}",
-                              "import a JSONL export, which carries the article's revisions")
-    return number
 
 
 def _fitting_anchor(given: Any, text: str, kind: str) -> tuple | None:

@@ -277,7 +277,7 @@ def test_w3c_annotation_made_on_a_revision_this_database_lacks_is_rejected_by_na
     report = import_annotations_text(target, exported(db, "w3c"))
     assert report.added == 5
     assert len(report.rejected) == 1 and ids["newest"][:8] in report.rejected[0]
-    assert "made on revision 2 of the article, and this database has revisions 1 to 1" \
+    assert "made on revision 2 of the article, whose text this database does not have" \
         in report.rejected[0]
     assert before[3] == tables(target)[3]  # no revision appeared from nowhere
 
@@ -393,3 +393,21 @@ def test_a_jsonl_export_from_before_revisions_still_imports_onto_the_revision_ma
     report = import_annotations_text(db, "\n".join(old_lines) + "\n")
     assert (report.unchanged, report.rejected) == (6, [])
     assert tables(db) == before
+
+
+def test_annotations_find_their_revision_by_its_text_where_the_numbers_differ(library, tmp_path):
+    from revised_library import draft
+    from store.annotations import get_annotation
+    from store.revisions import import_article
+
+    db, ids = library
+    target = open_db(tmp_path / "target.db")
+    import_article(target, draft(SECOND))  # a colleague who only ever saw the edited page
+    for fmt in ("jsonl", "w3c"):
+        report = import_annotations_text(target, exported(db, fmt))
+        newest = get_annotation(target, ids["newest"])
+        assert (newest["revision"], newest["anchor"], newest["start"]) == (
+            1, "exact", SECOND.index("this article was corrected"))
+        assert len(report.rejected) == 5
+        assert all("whose text this database does not have" in line for line in report.rejected)
+    assert target.execute("SELECT count(*) FROM revisions").fetchone()[0] == 1
