@@ -469,14 +469,18 @@ def count_annotations(db: sqlite_utils.Database, **filters: Any) -> int:
     return db.execute(sql, params).fetchone()[0]
 
 
+# Text order: by the place in the newest text; orphans, which have none, after the others, in
+# the order of the text they were made on.
+_PLACE = (f"(CASE WHEN {_ANCHORED} THEN an.start ELSE a.start END) IS NULL, "
+          f"CASE WHEN {_ANCHORED} THEN an.start ELSE a.start END {{dir}}, a.revision, a.start")
 ORDERINGS = {
     "created": "a.created_at {dir}",
     "kind": "a.kind {dir}, a.created_at {dir}",
     "source": "s.name IS NULL, s.name COLLATE NOCASE {dir}",
     "confidence": "a.confidence IS NULL, a.confidence {dir}",
     "excerpt": "a.exact COLLATE NOCASE {dir}",
-    "article": "ar.title COLLATE NOCASE {dir}, a.start {dir}",
-    "position": "a.article_id {dir}, a.start {dir}",
+    "article": "ar.title COLLATE NOCASE {dir}, " + _PLACE,
+    "position": "a.article_id {dir}, " + _PLACE,
 }
 
 

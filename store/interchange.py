@@ -14,6 +14,17 @@
 - every write is checked like a typed one (``store.annotations._checked``) and recorded in the
   history as a ``create`` or ``edit``, so ``undo`` reverses imports too.
 
+Revisions: a JSONL export carries a revised article's revisions (texts included) before its
+annotations. A revision this database lacks is added when it follows the newest one here, and
+the annotations already here are anchored on it as importing the text would; a revision it
+has with the same text is nothing new (the earlier time it was retrieved is kept, so times
+survive a round trip); one with another text, or whose text does not match its hash, is
+refused with a reason (``revisions_refused``). An annotation is placed on the revision it was
+made on (``revision`` in JSONL, ``margin:revision`` in margin's W3C; exports older than
+revisions mean the newest), and its anchors are the file's where they fit this database's
+texts, else placed here by the anchoring engine. An anchor the other database reviewed later
+(accepted, re-attached) replaces the one here.
+
 The whole import is one transaction: a file that is not JSON, or not shaped like annotations,
 raises ``InputError`` naming the line or item, and leaves the database as it was.
 
@@ -27,6 +38,7 @@ that is not ``urn:uuid:`` becomes a name-based UUID of it, so re-importing is st
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -38,10 +50,12 @@ from typing import Any, Iterator, TextIO
 
 import sqlite_utils
 
+from store.anchoring import ANCHOR_KINDS, Selector, anchor_all
 from store.annotations import COLUMNS, KINDS, _checked, _record
 from store.clock import now
 from store.db import writing
 from store.errors import InputError, ValidationError
+from store.revisions.anchors import ANCHOR_COLUMNS, _Quotations, anchor_article, quote_holds
 from store.revisions.texts import revision_text
 from store.sources import ensure_source, find_source
 
@@ -59,6 +73,9 @@ _NEW_SOURCE = -1
 _ROWS_PER_FLUSH = 500
 _ROW = f"({', '.join('?' for _ in COLUMNS)})"
 _SELECT_STORED = f"SELECT {', '.join(f'[{c}]' for c in COLUMNS)} FROM annotations WHERE id = ?"
+_ANCHOR_LIST = ", ".join(f"[{c}]" for c in ANCHOR_COLUMNS)
+_INSERT_ANCHOR = (f"INSERT INTO anchors ({_ANCHOR_LIST}) "
+                  f"VALUES ({', '.join('?' for _ in ANCHOR_COLUMNS)})")
 _INSERT = f"INSERT INTO annotations ({', '.join(f'[{c}]' for c in COLUMNS)}) VALUES "
 
 
@@ -72,6 +89,9 @@ class ImportReport:
     unchanged: int = 0
     kept: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    # Revisions of articles added from the file, and one line for each that could not be.
+    revisions: int = 0
+    revisions_refused: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -84,6 +104,9 @@ class ImportReport:
         if self.kept:
             parts.append(f"{len(self.kept)} kept (newer here)")
         parts.append(f"{len(self.rejected)} rejected")
+        if self.revisions:
+            parts.append(f"{self.revisions} article revision{'s' if self.revisions > 1 else ''} "
+                         "added")
         return ", ".join(parts)
 
 
@@ -113,8 +136,30 @@ class _Incoming:
     created_at: str | None = None
     updated_at: str | None = None
     deleted_at: str | None = None
+    # The revision its selectors were made on (None in exports older than revisions), and its
+    # anchors on later ones as exported (None when the file has none: they are computed).
+    revision: Any = None
+    anchors: Any = None
+    # The hash of that revision's text, when the file names it (margin's W3C does).
+    revision_sha256: Any = None
     # Why the file's copy cannot be trusted (a body's format changed); the merge rejects it.
     problem: str | None = None
+
+
+@dataclass
+class _IncomingRevision:
+    """One revision of an article read from a JSONL file."""
+
+    location: str
+    article_id: Any
+    number: Any
+    text: Any
+    text_sha256: Any
+    retrieved_at: Any
+    source: Any = None
+    format: Any = None
+    title: Any = None
+    published: Any = None
 
 
 def import_annotations(db: sqlite_utils.Database, source: str | os.PathLike[str] | TextIO
@@ -178,7 +223,8 @@ def _parse(text: str, name: str) -> tuple[str, Iterator[_Incoming]]:
         first = json.loads(body.split("\n", 1)[0])
     except ValueError:
         first = None
-    if isinstance(first, dict) and "type" not in first and "kind" in first:
+    if isinstance(first, dict) and "type" not in first and (
+            "kind" in first or first.get("record") == "revision"):
         return "jsonl", _jsonl_records(text, name)
     try:
         document = json.loads(text.lstrip("\ufeff"))
@@ -202,6 +248,17 @@ def _jsonl_records(text: str, name: str) -> Iterator[_Incoming]:
         if not isinstance(record, dict):
             raise InputError(f"{name}: {where}: not an annotation (a JSON {type(record).__name__})",
                              "each line of a jsonl export is one JSON object")
+        if record.get("record") == "revision":
+            missing = [key for key in ("article_id", "number", "text", "text_sha256",
+                                       "retrieved_at") if key not in record]
+            if missing:
+                raise InputError(f"{name}: {where}: not a revision of an article "
+                                 f"(no {', '.join(missing)})",
+                                 "use a JSONL export written by margin")
+            yield _IncomingRevision(where, **{key: record.get(key) for key in (
+                "article_id", "number", "text", "text_sha256", "retrieved_at", "source", "format",
+                "title", "published")})
+            continue
         missing = [key for key in ("id", "kind", "start", "end", "exact") if key not in record]
         if not ("article_id" in record or "article_sha256" in record):
             missing.append("article_id")
@@ -218,7 +275,8 @@ def _jsonl_records(text: str, name: str) -> Iterator[_Incoming]:
             confidence=record.get("confidence"), grade=record.get("grade"),
             note=record.get("note"), tags=record.get("tags") or (),
             created_at=record.get("created_at"), updated_at=record.get("updated_at"),
-            deleted_at=record.get("deleted_at"))
+            deleted_at=record.get("deleted_at"), revision=record.get("revision"),
+            anchors=record.get("anchors"))
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -289,6 +347,9 @@ def _from_w3c(annotation: dict, where: str, name: str) -> _Incoming:
     if not isinstance(target, dict):
         raise InputError(f"{name}: {where} ({raw_id}) has no target",
                          "every W3C annotation needs a target")
+    # margin's own export names the revision the selectors were made on.
+    record.revision = annotation.get("margin:revision", target.get("margin:revision"))
+    record.revision_sha256 = target.get("margin:textSha256")
     source = target.get("source")
     if isinstance(source, dict):
         source = source.get("id")
@@ -410,10 +471,25 @@ class _Merger:
         self.articles: dict[tuple, dict | None] = {}
         self.sources: dict[str, int | None] = {}
         self.pending: dict[str, dict] = {}
+        self.pending_anchors: list[tuple] = []
+        self.to_place: dict[tuple[str, int, int], list[tuple[dict, Selector]]] = {}
+        self.texts: dict[tuple[str, int], str] = {}
+        # A file's article id → this database's, for an article known here by another id.
+        self.same_article: dict[str, str] = {}
+        # The hash of each revision's text the file gave: (its article id, number) → hash.
+        self.file_revisions: dict[tuple[Any, Any], str] = {}
         self.stamp = now()
 
-    def merge(self, record: _Incoming) -> None:
-        """Add, update or skip one annotation, and count what happened."""
+    def merge(self, record: "_Incoming | _IncomingRevision") -> None:
+        """Add, update or skip one annotation or revision, and count what happened."""
+        if isinstance(record, _IncomingRevision):
+            try:
+                self._merge_revision(record)
+            except ValidationError as error:
+                self.report.revisions_refused.append(
+                    f"{record.location}: revision {record.number!r} of article "
+                    f"{record.article_id!r}: {error.title}")
+            return
         try:
             self._merge(record)
         except ValidationError as error:
@@ -432,11 +508,15 @@ class _Merger:
                                         "database; import the article first")
         text, revision = article["text"], article["revision"]
         existing = self._stored(record.id)
-        if (existing is not None and existing["article_id"] == article["id"]
+        if record.revision is not None:
+            revision = self._made_on(record, article)
+        elif (existing is not None and existing["article_id"] == article["id"]
                 and existing["revision"] != revision):
-            # Exports give an annotation's selectors on the revision it was made on.
+            # An export older than revisions gives the selectors of the revision the
+            # annotation was made on, which only this database's copy can tell.
             revision = existing["revision"]
-            text = revision_text(self.db, article["id"], revision)
+        if revision != article["revision"]:
+            text = self._text(article["id"], revision)
         if record.start is None and record.end is None and isinstance(record.exact, str):
             record.start, record.end = _anchor(text, record.exact, record.prefix, record.suffix)
         fields = _checked({"kind": record.kind, "start": record.start, "end": record.end,
@@ -463,8 +543,12 @@ class _Merger:
             row["updated_at"] = row["updated_at"] or row["created_at"]
             row["source_id"] = self._ensure_source(source)
             self._add(row)
+            self.pending_anchors.extend(self._anchors(record, row, article, defer=True))
             self.report.added += 1
             return None
+        have = {number for (number,) in self.db.execute(
+            "SELECT revision FROM anchors WHERE annotation_id = ?", [record.id])}
+        self._merge_anchors(self._anchors(record, row, article, have))
         if row["updated_at"] is None:
             # A file without times (another tool's): compare content, stamp a change now.
             row["updated_at"] = existing["updated_at"]
@@ -497,8 +581,10 @@ class _Merger:
             return self.articles[key]
         found = None
         if isinstance(record.article_id, str):
-            found = self._one("id = ?", record.article_id)
-            if found and record.article_sha256 and found["text_sha256"] != record.article_sha256:
+            found = self._one("id = ?", self.same_article.get(record.article_id,
+                                                              record.article_id))
+            if (found and record.article_sha256 and found["text_sha256"] != record.article_sha256
+                    and not self._has_text(found["id"], record.article_sha256)):
                 found = None
         if found is None and isinstance(record.article_sha256, str):
             found = self._one("text_sha256 = ?", record.article_sha256)
@@ -508,6 +594,170 @@ class _Merger:
             self.articles.clear()
         self.articles[key] = found
         return found
+
+    def _has_text(self, article_id: str, digest: str) -> bool:
+        """Whether one of the article's revisions has the text with this hash."""
+        return self.db.execute("SELECT 1 FROM revisions WHERE article_id = ? AND text_sha256 = ?",
+                               [article_id, digest]).fetchone() is not None
+
+    def _text(self, article_id: str, number: int) -> str:
+        """The text of a revision, the last few kept: annotations come article by article."""
+        if (article_id, number) not in self.texts:
+            if len(self.texts) >= 4:
+                self.texts.clear()
+            self.texts[(article_id, number)] = revision_text(self.db, article_id, number)
+        return self.texts[(article_id, number)]
+
+    # --- revisions and anchors ----------------------------------------------------------------
+
+    def _merge_revision(self, incoming: _IncomingRevision) -> None:
+        """Add a revision of an article that this database lacks, anchoring the annotations
+        already here on it as importing a text would; the same text at the same number is
+        nothing new, except an earlier time it was retrieved."""
+        number, text = incoming.number, incoming.text
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise ValidationError(f"its number {number!r} is not a revision number",
+                                  "export the annotations again")
+        if not isinstance(text, str) or not isinstance(incoming.text_sha256, str) or \
+                hashlib.sha256(text.encode("utf-8")).hexdigest() != incoming.text_sha256:
+            raise ValidationError("its text does not match its hash",
+                                  "export the annotations again")
+        if isinstance(incoming.article_id, str):
+            self.file_revisions[(incoming.article_id, number)] = incoming.text_sha256
+        retrieved_at = _timestamp(incoming.retrieved_at, "retrieved")
+        if retrieved_at is None:
+            raise ValidationError("it has no time it was retrieved", "export the annotations again")
+        article_id = self._revised_article(incoming)
+        stored = self.db.execute("SELECT text_sha256, retrieved_at FROM revisions "
+                                 "WHERE article_id = ? AND number = ?",
+                                 [article_id, number]).fetchone()
+        if stored is not None:
+            if stored[0] != incoming.text_sha256:
+                raise ValidationError(f"this database's revision {number} of the article has "
+                                      "another text", "the two copies of the article differ; "
+                                      "import the newer text as a revision instead")
+            if _later(stored[1], retrieved_at):
+                # The same words were seen earlier elsewhere: the earliest sighting is kept,
+                # so a round trip through another database gives the same times back.
+                self.db.execute("UPDATE revisions SET retrieved_at = ? WHERE article_id = ? "
+                                "AND number = ?", [retrieved_at, article_id, number])
+            return
+        newest = self.db.execute("SELECT revision FROM articles WHERE id = ?",
+                                 [article_id]).fetchone()[0]
+        if number != newest + 1:
+            raise ValidationError(f"this database has revisions 1 to {newest} of the article",
+                                  "export the annotations with every revision again")
+        self.flush()
+        self.db["revisions"].insert({
+            "article_id": article_id, "number": number, "text": text,
+            "text_sha256": incoming.text_sha256, "source": incoming.source,
+            "format": incoming.format, "title": incoming.title,
+            "published": incoming.published, "retrieved_at": retrieved_at})
+        anchor_article(self.db, article_id, newest, text, number)
+        self.db["articles"].update(article_id, {"text": text, "text_sha256": incoming.text_sha256,
+                                                "revision": number})
+        self.articles.clear()
+        self.report.revisions += 1
+
+    def _revised_article(self, incoming: _IncomingRevision) -> str:
+        """This database's id for the article a revision belongs to: its own id, else the
+        article whose revision of the same number has the same text."""
+        wanted = incoming.article_id
+        if isinstance(wanted, str) and wanted in self.same_article:
+            return self.same_article[wanted]
+        found = None
+        if isinstance(wanted, str):
+            row = self.db.execute("SELECT id FROM articles WHERE id = ?", [wanted]).fetchone()
+            found = row[0] if row else None
+        if found is None:
+            row = self.db.execute("SELECT article_id FROM revisions WHERE number = ? AND "
+                                  "text_sha256 = ? LIMIT 1",
+                                  [incoming.number, incoming.text_sha256]).fetchone()
+            found = row[0] if row else None
+        if found is None:
+            raise ValidationError("no article here has this id, or this text as its revision "
+                                  f"{incoming.number}", "import the article first")
+        if isinstance(wanted, str):
+            self.same_article[wanted] = found
+        return found
+
+    def _made_on(self, record: _Incoming, article: dict) -> int:
+        """This database's number for the revision an annotation was made on: the one with
+        the same text when the file names its hash (numbers differ when the two databases
+        met the article at different times), else the same number if there is one."""
+        number = record.revision
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise ValidationError(f"its revision {number!r} is not a revision number",
+                                  "export the annotations again")
+        digest = record.revision_sha256 or self.file_revisions.get((record.article_id, number))
+        if digest is None and not any(key[0] == record.article_id for key in self.file_revisions):
+            digest = record.article_sha256  # the article had one revision in the file
+        if isinstance(digest, str):
+            row = self.db.execute("SELECT max(number) FROM revisions WHERE article_id = ? AND "
+                                  "text_sha256 = ?", [article["id"], digest]).fetchone()
+            if row[0] is not None:
+                return row[0]
+        if digest is not None or number > article["revision"]:
+            raise ValidationError(f"it was made on revision {number} of the article, whose "
+                                  "text this database does not have",
+                                  "import a JSONL export, which carries the article's revisions")
+        return number
+
+    def _anchors(self, record: _Incoming, row: dict, article: dict,
+                 have: set[int] = frozenset(), defer: bool = False) -> list[tuple]:
+        """The annotation's anchors on each revision after the one it was made on: the file's,
+        where they fit this database's texts, else placed here as a new revision would be
+        (unless this database has one on that revision, listed in ``have``). With ``defer``
+        those to place wait for ``flush``, which places each group with one diff."""
+        made_on, newest = row["revision"], article["revision"]
+        if made_on >= newest:
+            return []
+        given = {}
+        if isinstance(record.anchors, list):
+            # The file's anchors, by the text of their revision; used where that text has
+            # the same number here.
+            hashes = dict(self.db.execute("SELECT text_sha256, number FROM revisions WHERE "
+                                          "article_id = ?", [article["id"]]).fetchall())
+            for anchor in record.anchors:
+                if isinstance(anchor, dict):
+                    digest = self.file_revisions.get((record.article_id, anchor.get("revision")))
+                    if hashes.get(digest) == anchor.get("revision"):
+                        given[anchor["revision"]] = anchor
+        made_text = self._text(article["id"], made_on)
+        selector = Selector(row["exact"], row["prefix"], row["suffix"], row["start"], row["end"])
+        anchors = []
+        for number in range(made_on + 1, newest + 1):
+            text = article["text"] if number == newest else self._text(article["id"], number)
+            anchor = _fitting_anchor(given.get(number), text, row["kind"])
+            if anchor is None and number in have:
+                continue
+            if anchor is None and defer:
+                self.to_place.setdefault((article["id"], made_on, number), []).append(
+                    (row, selector))
+                continue
+            if anchor is None:
+                anchor = _placed(made_text, text, number, [(row, selector)])[0][2:]
+            anchors.append((row["id"], number, *anchor))
+        return anchors
+
+    def _place_waiting(self) -> list[tuple]:
+        """Anchors for the new annotations that the file gave none for, a diff per group."""
+        anchors = []
+        for (article_id, made_on, number), members in self.to_place.items():
+            anchors.extend(_placed(self._text(article_id, made_on), self._text(article_id, number),
+                                   number, members))
+        self.to_place.clear()
+        return anchors
+
+    def _merge_anchors(self, anchors: list[tuple]) -> None:
+        """Store the anchors an annotation here lacks, and those the file has reviewed later
+        (an analyst accepted or re-attached them in the other database)."""
+        for anchor in anchors:
+            stored = self.db.execute(f"SELECT {_ANCHOR_LIST} FROM anchors WHERE annotation_id = ? "
+                                     "AND revision = ?", anchor[:2]).fetchone()
+            if stored is None or (anchor[-1] is not None and tuple(stored) != anchor and (
+                    stored[-1] is None or _later(anchor[-1], stored[-1]))):
+                self.db.execute(_INSERT_ANCHOR.replace("INSERT", "INSERT OR REPLACE"), anchor)
 
     def _one(self, condition: str, value: str) -> dict | None:
         rows = self.db.execute(
@@ -531,6 +781,8 @@ class _Merger:
         """
         if not self.pending:
             return
+        anchors, self.pending_anchors = self.pending_anchors, []
+        anchors.extend(self._place_waiting())
         rows = list(self.pending.values())
         self.pending.clear()
         per_statement = max(1, min(_ROWS_PER_FLUSH, self.db.conn.getlimit(
@@ -544,6 +796,7 @@ class _Merger:
             "INSERT INTO history (annotation_id, article_id, action, before, after, at, undone) "
             "VALUES (?, ?, 'create', NULL, ?, ?, 0)",
             [(row["id"], row["article_id"], _snapshot(row), stamp) for row in rows])
+        self.db.conn.executemany(_INSERT_ANCHOR, anchors)
 
     def _stored(self, annotation_id: str) -> dict | None:
         if annotation_id in self.pending:
@@ -577,6 +830,45 @@ class _Merger:
                                organization=source["organization"])
         self.sources[source["name"].casefold()] = stored["id"]
         return stored["id"]
+
+
+def _placed(old_text: str, new_text: str, number: int,
+            members: list[tuple[dict, Selector]]) -> list[tuple]:
+    """Anchor rows for annotations (row, selector) made on ``old_text``, on ``new_text`` (the
+    text of revision ``number``),
+    placed by the anchoring engine as importing a revision places them."""
+    quotes_old, quotes_new = _Quotations(old_text), _Quotations(new_text)
+    rows = []
+    for (row, selector), anchor in zip(members, anchor_all(old_text, new_text,
+                                                           [s for _, s in members])):
+        current = None if anchor.start is None else new_text[anchor.start:anchor.end]
+        verified = None
+        if row["kind"] == "quote":
+            verified = int(quote_holds(row["exact"], selector, anchor, current, quotes_old,
+                                       quotes_new))
+        rows.append((row["id"], number, anchor.kind, anchor.start, anchor.end, current,
+                     anchor.reason, verified, None))
+    return rows
+
+
+def _fitting_anchor(given: Any, text: str, kind: str) -> tuple | None:
+    """A file's anchor as a row's values, if it is one and its place and words fit ``text``."""
+    if not isinstance(given, dict) or given.get("kind") not in ANCHOR_KINDS:
+        return None
+    start, end, current = given.get("start"), given.get("end"), given.get("current")
+    if given["kind"] == "orphan":
+        if start is not None or end is not None or current is not None:
+            return None
+    elif not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+              and text[start:end] == current):
+        return None
+    verified = given.get("verified")
+    if (kind == "quote") != (verified in (0, 1)) or (kind == "claim" and verified is not None):
+        return None
+    reason, reviewed_at = given.get("reason"), given.get("reviewed_at")
+    if not isinstance(reason, (str, type(None))) or not isinstance(reviewed_at, (str, type(None))):
+        return None
+    return (given["kind"], start, end, current, reason, verified, reviewed_at)
 
 
 def _snapshot(row: dict) -> str:

@@ -678,9 +678,18 @@ def annotations_command(context: Context, article_id: str | None, as_json: bool,
 
     for row in rows:
         confidence = f"{row['confidence']}%" if row["confidence"] is not None else "-"
-        click.echo(f"{row['id'][:8]}  {row['kind']:<5}  {confidence:>4}  {row['grade'] or '-':<2}  "
+        click.echo(f"{row['id'][:8]}  {row['kind']:<5}  {_standing(row):<10}  {confidence:>4}  "
+                   f"{row['grade'] or '-':<2}  "
                    f"{_one_line(row['source'] or '-')[:24]:<24}  "
                    f"{_one_line(quote_span(row['exact'], 60))}  [{row['article_id']}]")
+
+
+def _standing(row: dict) -> str:
+    """How an annotation stands in the newest text, when it is not simply there: ``orphan``,
+    ``changed``, or ``unverified`` for a quote no longer verbatim or within its marks."""
+    if row["anchor"] in ("orphan", "changed"):
+        return row["anchor"]
+    return "unverified" if row["verified"] == 0 else ""
 
 
 @main.command("revisions")
@@ -838,6 +847,8 @@ def import_annotations_command(context: Context, file: Path) -> None:
         click.echo(f"margin: kept the newer copy here: {_one_line(reason)}", err=True)
     for reason in report.rejected:
         click.echo(f"margin: rejected: {_one_line(reason)}", err=True)
+    for reason in report.revisions_refused:
+        click.echo(f"margin: revision not added: {_one_line(reason)}", err=True)
     click.echo(report.summary())
     if report.rejected:
         sys.exit(EXIT_USER_ERROR)
