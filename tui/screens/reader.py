@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from store import annotations as store_annotations
 from store import confidence as confidence_terms
+from store import revisions as store_revisions
 from store.articles import get_article
 from store.citations.quotes import quote_span
 from store.display import display_safe
@@ -26,6 +27,7 @@ from store.nocase import as_read
 from store.spans import (Boundaries, Matches, find_first, next_word_start, previous_word_start,
                          quotation_at, snap_to_words, source_hints)
 from tui.copying import copy_citation, copy_citation_as
+from tui.screens.changes import ChangesScreen
 from tui.screens.dialogs import ShowsArticle
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
@@ -124,11 +126,31 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
             view.move_to(max(0, min(self.opened_at, len(self.text))))
             self.call_after_refresh(view.scroll_cursor_visible, center=True)
         self._update_status()
+        self._tell_changes_since_read()
         # The find bar is hidden until wanted: built once the article is on screen, it costs
         # the first paint nothing (every widget built before it delays the article).
         self.call_after_refresh(self._find_bar)
         # pysbd takes a tenth of a second to load; do it once the article is on screen.
         self.set_timer(0.3, self._warm_sentences)
+
+    def _tell_changes_since_read(self) -> None:
+        """If the article was revised since the analyst last read it, say what changed (the
+        diff runs in a worker), and record that the newest revision has now been read."""
+        if self.article.get("read_revision") == self.article["revision"]:
+            return
+        db = self.app.db
+        wanted = store_revisions.texts_since_read(db, self.article_id)
+        store_revisions.mark_read(db, self.article_id)
+        self.article["read_revision"] = self.article["revision"]
+        if wanted is not None:
+            self._measure_changes(wanted)
+
+    @work(thread=True, exclusive=True, group="since-read")
+    def _measure_changes(self, wanted: tuple) -> None:
+        since = store_revisions.measure_since_read(*wanted)
+        self.app.call_from_thread(
+            self.notify, f"{since.describe()}. Press {self.key_for('show-changes')} to see them.",
+            title="Revised", timeout=10, markup=False)
 
     @work(thread=True, exclusive=True, group="sentences")
     def _warm_sentences(self) -> None:
@@ -721,6 +743,15 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         if not annotation.get("deleted_at"):
             self._stop_at_id(annotation["id"], center=True)
         self.notify(message, timeout=4)
+
+    def action_show_changes(self) -> None:
+        """Show what changed between revisions of the article (the last revision's changes)."""
+        article = get_article(self.app.db, self.article_id)
+        if article["revision"] < 2:
+            self.notify("The article has one revision: nothing has changed since it was "
+                        "imported", timeout=3)
+            return
+        self.app.push_screen(ChangesScreen(article))
 
     def _stored_current(self) -> dict | None:
         """The annotation under the cursor as stored, every column (the view keeps fewer)."""
