@@ -187,3 +187,135 @@ async def test_show_changes_on_an_article_with_one_revision_says_there_is_nothin
         await pilot.press("D")
         await until(pilot, lambda: any("one revision" in m for m in messages(app)))
         assert isinstance(app.screen, ReaderScreen)
+
+
+# --- changed and orphaned annotations in the reader ------------------------------------------
+
+WIDE = (160, 40)
+
+
+def anchor_of(app, annotation_id: str) -> dict:
+    return get_annotation(app.db, annotation_id)
+
+
+def changed_style_on(view, offset: int) -> bool:
+    """Whether the changed mark is drawn on the article's character at ``offset``."""
+    row, column = view.location_of(offset)
+    line = view.get_line(row)
+    mark = view._style("article-view--changed")
+    return any(span.start <= column < span.end and span.style == mark for span in line.spans)
+
+
+async def test_a_changed_annotation_is_marked_until_accepted_and_u_marks_it_again(
+        revised, screen_text):
+    app = MarginApp(revised.path, open_article=revised.id)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_reader(pilot, app)
+        at = screen.text.index("7,000 homes")
+        assert "≠ changed quote" in screen_text(app)
+        assert "6,000 → 7,000 · 7,000 homes along the estuary" in screen_text(app)
+        assert changed_style_on(screen.view, at)
+        await pilot.press("right_square_bracket")  # to the first annotation: the changed quote
+        await until(pilot, lambda: (screen.view.current_annotation or {}).get("id")
+                    == revised.changed)
+        await pilot.press("a")
+        await until(pilot, lambda: anchor_of(app, revised.changed)["reviewed_at"] is not None)
+        accepted = anchor_of(app, revised.changed)
+        assert (accepted["anchor"], accepted["current"]) == (
+            "changed", "7,000 homes along the estuary were at risk")
+        await until(pilot, lambda: "≠ changed" not in screen_text(app))
+        assert not changed_style_on(screen.view, at)
+        await drawn(pilot, screen)
+        await pilot.press("u")
+        await until(pilot, lambda: anchor_of(app, revised.changed)["reviewed_at"] is None)
+        await until(pilot, lambda: "≠ changed quote" in screen_text(app))
+        assert changed_style_on(screen.view, at)
+
+
+async def test_accept_on_an_annotation_whose_words_were_not_edited_changes_nothing(revised):
+    app = MarginApp(revised.path, open_article=revised.id)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_reader(pilot, app)
+        screen.view.move_to(screen.text.index("publish its own"))  # the moved claim
+        await until(pilot, lambda: (screen.view.current_annotation or {}).get("id")
+                    == revised.moved)
+        await pilot.press("a")
+        await until(pilot, lambda: any("No changed annotation" in m for m in messages(app)))
+        assert anchor_of(app, revised.changed)["reviewed_at"] is None
+
+
+async def choose_in_side_list(pilot, screen, annotation_id: str) -> None:
+    """Go to the side list, move to the annotation and press enter, as the analyst would."""
+    from tui.widgets.annotation_list import AnnotationList
+
+    listing = screen.query_one(AnnotationList)
+    listing.focus()
+    await until(pilot, lambda: listing.has_focus)
+    while listing.highlighted_id != annotation_id:
+        await pilot.press("down")
+    await pilot.press("enter")
+    await until(pilot, lambda: screen.view.has_focus)
+
+
+async def test_an_orphan_is_listed_in_its_old_context_and_reattaches_to_found_words_undoably(
+        revised, screen_text):
+    app = MarginApp(revised.path, open_article=revised.id)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_reader(pilot, app)
+        shown = screen_text(app)
+        assert "⚠ orphan claim — the passage was deleted" in shown
+        assert "…ngineers warned that the old barrier had crack" in shown
+        assert revised.orphan not in [a["id"] for a in screen.view.annotations]
+        await choose_in_side_list(pilot, screen, revised.orphan)
+        await until(pilot, lambda: any("lost its place" in m and "press R to re-attach" in m
+                                       for m in messages(app)))
+        await pilot.press("slash", *"corrected on Tuesday", "enter")
+        await until(pilot, lambda: screen.match_index is not None)
+        await drawn(pilot, screen)
+        await pilot.press("R")
+        await until(pilot, lambda: anchor_of(app, revised.orphan)["anchor"] != "orphan")
+        placed = anchor_of(app, revised.orphan)
+        assert (placed["anchor"], placed["current"], placed["reason"]) == (
+            "changed", "corrected on Tuesday", "re-attached by the analyst")
+        assert placed["exact"] == "the old barrier had cracked"  # its own words are kept
+        await until(pilot, lambda: revised.orphan in [a["id"] for a in screen.view.annotations])
+        await until(pilot, lambda: "⚠ orphan" not in screen_text(app))
+        await drawn(pilot, screen)
+        await pilot.press("u")
+        await until(pilot, lambda: anchor_of(app, revised.orphan)["anchor"] == "orphan")
+        await until(pilot, lambda: "⚠ orphan claim" in screen_text(app))
+        assert revised.orphan not in [a["id"] for a in screen.view.annotations]
+
+
+async def test_reattach_without_an_annotation_chosen_in_the_side_list_says_how(revised):
+    app = MarginApp(revised.path, open_article=revised.id)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_reader(pilot, app)
+        await pilot.press("s", "R")
+        await until(pilot, lambda: any("Choose the annotation to re-attach" in m
+                                       for m in messages(app)))
+        assert anchor_of(app, revised.orphan)["anchor"] == "orphan"
+
+
+async def test_accept_and_reattach_typed_before_the_annotations_were_redrawn_change_nothing(
+        revised):
+    from textual import events
+
+    app = MarginApp(revised.path, open_article=revised.id)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        screen = await open_reader(pilot, app)
+        await choose_in_side_list(pilot, screen, revised.orphan)
+        screen.view.stop_at(next(a for a in screen.view.annotations
+                                 if a["id"] == revised.changed))
+        screen.view.select_span(0, 7)
+        # Pressed now, while the annotations are being replaced and not yet drawn again.
+        typed = [events.Key("a", "a"), events.Key("R", "R")]
+        screen.reload_annotations()
+        await drawn(pilot, screen)
+        told = len(app._notifications)
+        for key in typed:
+            app.post_message(key)
+        await until(pilot, lambda: len(app._notifications) >= told + 2)
+        assert all("ignored: nothing was changed" in m for m in messages(app)[told:])
+        assert anchor_of(app, revised.changed)["reviewed_at"] is None
+        assert anchor_of(app, revised.orphan)["anchor"] == "orphan"

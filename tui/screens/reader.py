@@ -34,7 +34,7 @@ from tui.shown import ShowsContent, changes_what_is_shown
 from tui.undoing import undo_latest
 from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
 from tui.widgets.annotation_list import AnnotationList, excerpt
-from tui.widgets.article_view import ArticleView
+from tui.widgets.article_view import ArticleView, needs_review
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
 from tui.widgets.title_bar import TitleBar
@@ -73,6 +73,8 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         self._orphans: list[dict] = []
         self._form: AnnotationForm | None = None
         self._status = ""
+        self._chosen_id: str | None = None
+        """The annotation last chosen in the side list (what re-attach places)."""
 
     # --- layout
 
@@ -234,7 +236,8 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
 
     # What the reader keeps of each annotation: enough to draw, list and edit it.
     _KEPT = ("id", "kind", "start", "end", "exact", "source", "role", "via", "confidence",
-             "grade", "note", "tags", "anchor", "current", "reason")
+             "grade", "note", "tags", "anchor", "current", "reason", "reviewed_at", "verified",
+             "prefix", "suffix")
     _PAGE = 2000
 
     def _fetch_annotations(self):
@@ -285,6 +288,9 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
 
     @on(AnnotationList.Chosen)
     def _annotation_chosen(self, event: AnnotationList.Chosen) -> None:
+        # The one re-attach places on the next selection (an orphan has no other way to be
+        # pointed at: it is not in the text).
+        self._chosen_id = event.annotation["id"]
         chosen = next((a for a in self._annotations if a["id"] == event.annotation["id"]), None)
         if chosen is not None:
             self.view.stop_at(chosen, center=True)
@@ -296,7 +302,8 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         """Say that an annotation has no place in the newest text, and why."""
         reason = annotation.get("reason") or "its words are not in the newest text"
         self.notify(f"This {annotation['kind']} lost its place in the newest revision "
-                    f"({reason}): “{excerpt(annotation['exact'], 50)}”",
+                    f"({reason}): “{excerpt(annotation['exact'], 50)}”. Select its words "
+                    f"and press {self.key_for('reattach')} to re-attach it.",
                     title="Lost its place", severity="warning", timeout=6, markup=False)
 
     # --- status line
@@ -743,6 +750,59 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         if not annotation.get("deleted_at"):
             self._stop_at_id(annotation["id"], center=True)
         self.notify(message, timeout=4)
+
+    def _listed(self, annotation_id: str | None) -> dict | None:
+        return next((a for a in self._annotations + self._orphans if a["id"] == annotation_id),
+                    None)
+
+    @changes_what_is_shown
+    def action_accept_anchor(self) -> None:
+        """Accept the new words of the changed annotation under the cursor (or the one chosen
+        in the side list); u marks it changed again."""
+        current = self.view.current_annotation
+        if current is None or not needs_review(current):
+            current = self._listed(self._chosen_id)
+        if current is None or not needs_review(current):
+            self.notify("No changed annotation under the cursor: its words were not edited "
+                        "in a revision, or were already accepted", timeout=3)
+            return
+        try:
+            accepted = store_revisions.accept_anchor(self.app.db, current["id"])
+        except MarginError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.reload_annotations()
+        self._stop_at_id(accepted["id"])
+        self.notify(f"Accepted the new words {quote_span(accepted['current'], 50)} of the "
+                    f"{accepted['kind']}. Press {self.key_for('undo')} to undo.", timeout=5,
+                    markup=False)
+
+    @changes_what_is_shown
+    def action_reattach(self) -> None:
+        """Place the annotation chosen in the side list (an orphan, or a changed one) on the
+        selected words; u undoes it."""
+        chosen = self._listed(self._chosen_id)
+        if chosen is None:
+            self.notify("Choose the annotation to re-attach in the side list first (enter on "
+                        "it), then select its words", severity="warning", timeout=4)
+            return
+        span = self._span_to_tag()
+        if span is None:
+            self.notify(f"Select the words to re-attach the {chosen['kind']} to first "
+                        f"({self.key_for('select-mode')} starts a selection)",
+                        severity="warning", timeout=4)
+            return
+        try:
+            placed = store_revisions.reattach(self.app.db, chosen["id"], *span)
+        except MarginError as error:
+            self.notify(str(error), title="Not re-attached", severity="error", markup=False)
+            return
+        self._chosen_id = None
+        self.view.clear_selection()
+        self.reload_annotations()
+        self._stop_at_id(placed["id"], center=True)
+        self.notify(f"Re-attached the {placed['kind']} to {quote_span(placed['current'], 50)}. "
+                    f"Press {self.key_for('undo')} to undo.", timeout=5, markup=False)
 
     def action_show_changes(self) -> None:
         """Show what changed between revisions of the article (the last revision's changes)."""
