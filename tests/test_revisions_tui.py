@@ -319,3 +319,84 @@ async def test_accept_and_reattach_typed_before_the_annotations_were_redrawn_cha
         assert all("ignored: nothing was changed" in m for m in messages(app)[told:])
         assert anchor_of(app, revised.changed)["reviewed_at"] is None
         assert anchor_of(app, revised.orphan)["anchor"] == "orphan"
+
+
+# --- Review: anchor and verification filters, and the marks in its rows ----------------------
+
+async def review_settled(pilot):
+    from tui.screens.review import ReviewScreen
+
+    await until(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen)
+                and not pilot.app.screen.busy)
+    await drawn(pilot, pilot.app.screen)
+    return pilot.app.screen
+
+
+def review_excerpts(screen) -> list[str]:
+    table = screen.table
+    return sorted(table.cells_at(row)[3].plain for row in range(table.row_count))
+
+
+async def filter_review(pilot, line: str):
+    screen = pilot.app.screen
+    screen.query_one("#filter").value = ""
+    await pilot.press("slash", *line)
+    return await review_settled(pilot)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("anchor:changed", ["≠ changed 6,000 homes along the estuary were at risk"]),
+    ("anchor:orphan", ["⚠ orphan the old barrier had cracked"]),
+    ("anchor:orph kind:claim", ["⚠ orphan the old barrier had cracked"]),
+    ("anchor:moved", ["publish its own survey"]),
+    ("anchor:exact", []),
+    ("verified:no", ["≠ changed 6,000 homes along the estuary were at risk"]),
+    ("verified:yes", []),
+])
+async def test_review_filters_by_anchor_and_verification_and_marks_the_rows(
+        revised, line, expected):
+    app = MarginApp(revised.path)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        screen = await review_settled(pilot)
+        assert review_excerpts(screen) == [
+            "publish its own survey", "≠ changed 6,000 homes along the estuary were at risk",
+            "⚠ orphan the old barrier had cracked"]
+        screen = await filter_review(pilot, line)
+        assert review_excerpts(screen) == expected
+
+
+async def test_review_marks_a_quote_that_lost_its_quotation_marks_unverified(db_path):
+    db = open_db(db_path)
+    text = 'Harbour wall approved\n\nThe mayor said "the wall will hold" on Monday.'
+    article = import_article(db, draft(text)).article
+    add_annotation_by_text(db, article["id"], kind="quote", text="the wall will hold")
+    import_article(db, draft(text.replace('"the wall will hold"', "the wall will hold")))
+    db.conn.close()
+    app = MarginApp(db_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        screen = await filter_review(pilot, "verified:no")
+        assert review_excerpts(screen) == ["✗ unverified the wall will hold"]
+
+
+@pytest.mark.parametrize("line, said", [
+    ("anchor:wobbly", "unknown anchor 'wobbly'"),
+    ("verified:maybe", "verified:maybe is neither yes nor no"),
+])
+async def test_a_bad_anchor_or_verified_term_is_explained_and_the_rows_stay(
+        revised, line, said):
+    app = MarginApp(revised.path)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await review_settled(pilot)
+        screen = await filter_review(pilot, "anchor:orphan")
+        await pilot.press("space", *line)
+        screen = await review_settled(pilot)
+        error = screen.query_one("#filter-error")
+        await until(pilot, lambda: error.display)
+        assert said in str(error.render())
+        assert review_excerpts(screen) == ["⚠ orphan the old barrier had cracked"]
