@@ -92,17 +92,24 @@ async def test_opening_a_revised_article_says_what_changed_since_it_was_last_rea
     assert stored(revised.path, revised.id)["read_revision"] == 2
 
 
-async def test_an_article_read_since_its_last_revision_opens_without_a_notice(revised):
+async def test_the_changes_told_are_those_since_the_revision_last_read_not_since_the_first(
+        revised):
     db = open_db(revised.path)
     db["articles"].update(revised.id, {"read_revision": 2})
+    import_article(db, draft(THIRD))
     db.conn.close()
     app = MarginApp(revised.path, open_article=revised.id)
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await open_reader(pilot, app)
-        # The reader's own first notices have had their turn: none says it was revised.
-        await until(pilot, lambda: screen.workers is not None and not any(
-            w.group == "since-read" for w in screen.workers))
-        assert not any("since you last read" in m for m in messages(app))
+        await open_reader(pilot, app)
+        await until(pilot, lambda: any("since you last read" in m for m in messages(app)))
+        told = [m for m in messages(app) if "since you last read" in m]
+        assert len(told) == 1
+        # Only "next month" → "in the spring"; the annotations made on revision 1 stand as
+        # revision 3 places them.
+        assert told[0].startswith(
+            "Revised since you last read it (revision 2 → 3): 1 insertion, 1 deletion "
+            "(3 words added, 2 removed); annotations: 1 moved, 1 changed, 1 orphaned")
+    assert stored(revised.path, revised.id)["read_revision"] == 3
 
 
 # --- the changes between revisions -----------------------------------------------------------
@@ -393,10 +400,11 @@ async def test_a_bad_anchor_or_verified_term_is_explained_and_the_rows_stay(
         await pilot.pause()
         await pilot.press("r")
         await review_settled(pilot)
-        screen = await filter_review(pilot, "anchor:orphan")
+        screen = await filter_review(pilot, "kind:claim")
         await pilot.press("space", *line)
         screen = await review_settled(pilot)
         error = screen.query_one("#filter-error")
-        await until(pilot, lambda: error.display)
-        assert said in str(error.render())
-        assert review_excerpts(screen) == ["⚠ orphan the old barrier had cracked"]
+        # Each half-typed value is explained too ("anchor:w"): wait for the whole one.
+        await until(pilot, lambda: error.display and said in str(error.render()))
+        assert review_excerpts(screen) == ["publish its own survey",
+                                           "⚠ orphan the old barrier had cracked"]

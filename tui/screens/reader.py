@@ -128,7 +128,8 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
             view.move_to(max(0, min(self.opened_at, len(self.text))))
             self.call_after_refresh(view.scroll_cursor_visible, center=True)
         self._update_status()
-        self._tell_changes_since_read()
+        # After the first paint: it reads two revisions and writes what was read.
+        self.call_after_refresh(self._tell_changes_since_read)
         # The find bar is hidden until wanted: built once the article is on screen, it costs
         # the first paint nothing (every widget built before it delays the article).
         self.call_after_refresh(self._find_bar)
