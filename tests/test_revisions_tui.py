@@ -408,3 +408,25 @@ async def test_a_bad_anchor_or_verified_term_is_explained_and_the_rows_stay(
         await until(pilot, lambda: error.display and said in str(error.render()))
         assert review_excerpts(screen) == ["publish its own survey",
                                            "⚠ orphan the old barrier had cracked"]
+
+
+# --- what it looks like -----------------------------------------------------------------------
+
+def test_changes_view_snapshot(revised, snap_compare):
+    """Deleted words struck through in red inside [- -], inserted ones underlined in green
+    inside {+ +}; check a new picture by eye before updating it."""
+    db = open_db(revised.path)
+    db["articles"].update(revised.id, {"read_revision": 2})  # no notice over the picture
+    db.conn.close()
+
+    async def show_changes(pilot) -> None:
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReaderScreen))
+        await drawn(pilot, pilot.app.screen)
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ChangesScreen)
+                    and "insertion" in pilot.app.screen.summary)
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+
+    assert snap_compare(MarginApp(revised.path, open_article=revised.id),
+                        terminal_size=(100, 24), run_before=show_changes)
