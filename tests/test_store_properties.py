@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -17,6 +18,7 @@ from hypothesis.stateful import (
 )
 
 from store.annotations import (
+    DuplicateAnnotationError,
     add_annotation,
     add_annotation_by_text,
     appearances,
@@ -155,6 +157,14 @@ class AnnotationModel(RuleBasedStateMachine):
         length = len(article["text"])
         start = data.draw(st.integers(0, length - 1))
         end = data.draw(st.integers(start + 1, length))
+        same = (article["id"], kind, start, end, source_key(source))
+        if any((state["article"], state["kind"], state["start"], state["end"], state["source"])
+               == same and not state["deleted"] for state in self.state.values()):
+            # The same words, kind and source again are refused, and nothing is written.
+            with pytest.raises(DuplicateAnnotationError):
+                add_annotation(self.db, article["id"], kind=kind, start=start, end=end,
+                               source=source, confidence=confidence, note=note)
+            return
         made = add_annotation(self.db, article["id"], kind=kind, start=start, end=end,
                               source=source, confidence=confidence, note=note)
         self.state[made["id"]] = {"article": article["id"], "kind": kind, "start": start,
