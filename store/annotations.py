@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
+from store.anchoring.model import ANCHOR_KINDS
 from store.articles import get_article, revert_article
 from store.citations.quotes import quote_span
 from store.clock import now
@@ -61,6 +62,16 @@ _SELECT = f"""
     LEFT JOIN anchors an ON an.annotation_id = a.id AND an.revision = ar.revision
     LEFT JOIN sources s ON s.id = a.source_id
 """
+
+
+# The same anchor and verification as ``_SELECT`` reads them, for a WHERE clause that has only
+# the annotation at hand (``count_annotations`` joins neither the article nor its anchors).
+_NEWEST_OF = "(SELECT revision FROM articles WHERE id = a.article_id)"
+_ANCHOR_ROW = f"FROM anchors WHERE annotation_id = a.id AND revision = {_NEWEST_OF}"
+_ANCHOR_OF = (f"(CASE WHEN a.revision < {_NEWEST_OF} "
+              f"THEN coalesce((SELECT kind {_ANCHOR_ROW}), 'orphan') ELSE 'exact' END)")
+_VERIFIED_OF = (f"(CASE WHEN a.revision < {_NEWEST_OF} THEN (SELECT verified {_ANCHOR_ROW}) "
+                "ELSE 1 END)")
 
 
 class DuplicateAnnotationError(ValidationError):
@@ -489,6 +500,7 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
                       tags: Iterable[str] = (),
                       min_confidence: int | None = None, max_confidence: int | None = None,
                       deleted: bool | None = False, in_trash: bool | None = False,
+                      anchor: str | None = None, verified: bool | None = None,
                       ordered_scan: bool = False) -> tuple[str, list[Any]]:
     """A WHERE clause and its parameters for the listing filters.
 
@@ -500,6 +512,9 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
     ``in_trash`` is False for the annotations of articles not in the trash (an article in the
     trash is gone until restored, and its annotations with it; an archived one keeps them),
     True for those of articles in the trash, None for both.
+    ``anchor`` keeps those whose place in the article's newest revision is that kind (one of
+    ``ANCHOR_KINDS``: made on the newest, an annotation is ``exact``); ``verified`` keeps the
+    quotes whose words still stand verbatim in their quotation marks (True) or not (False).
     ``ordered_scan`` (for a page in ``created`` order) has SQLite walk the created_at index and
     test each row against the full-text matches and the source, stopping when the page is
     full, instead of fetching and sorting every match: ten to a hundred times faster for a
@@ -529,6 +544,15 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
         params.append(max_confidence)
     if deleted is not None:
         clauses.append("a.deleted_at IS NOT NULL" if deleted else "a.deleted_at IS NULL")
+    if anchor is not None:
+        if anchor not in ANCHOR_KINDS:
+            raise ValidationError(f"unknown anchor {anchor!r}",
+                                  f"use one of {', '.join(ANCHOR_KINDS)}")
+        clauses.append(f"{_ANCHOR_OF} = ?")
+        params.append(anchor)
+    if verified is not None:
+        clauses.append(f"a.kind = 'quote' AND coalesce({_VERIFIED_OF}, 0) = ?")
+        params.append(int(verified))
     if in_trash is not None:
         # A list built once per query: the trash holds few articles, and the test leaves the
         # planner free to walk whichever annotations index it chose.

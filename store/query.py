@@ -4,13 +4,16 @@ turned into the keyword arguments of ``store.annotations.list_annotations`` and
 (``parse_library_filter``, at the end).
 
     russian troops kind:claim source:skibitskyi tag:recruitment conf>=5 article:3f2a deleted:yes
+    anchor:changed verified:no
 
 Words that are not terms go to the full-text index (the span, note, source, role, via and
 tags), whole words only, where nothing a person types can be a syntax error. ``source:`` finds
 a source by the beginnings of the words of its name. ``conf`` reads its value as every
 confidence field does (``store.confidence.read_confidence``): a lone digit 1–7 names a term and
 stands for the term's whole range, so ``conf>=5`` is "at least likely" (56% and up) and
-``conf=5`` is "likely" (56–80%); other numbers are percents. A term that cannot mean anything (``conf>=abc``, ``kind:opinion``) raises a
+``conf=5`` is "likely" (56–80%); other numbers are percents. ``anchor:`` keeps the
+annotations whose place in the newest revision is ``exact``, ``moved``, ``changed`` or
+``orphan``; ``verified:no`` the quotes no longer verbatim or out of their quotation marks. A term that cannot mean anything (``conf>=abc``, ``kind:opinion``) raises a
 ``ValidationError`` whose advice shows how to write it, so the screen can say so while the
 analyst is still typing.
 """
@@ -23,15 +26,17 @@ from typing import Any
 
 import sqlite_utils
 
+from store.anchoring.model import ANCHOR_KINDS
 from store.annotations import KINDS
 from store.articles import get_article
 from store.confidence import read_confidence
 from store.errors import NotFoundError, ValidationError
 
-SYNTAX = "words  kind:claim  source:name  tag:T  conf>=5 (term)  conf>=60 (%)  article:ID  deleted:yes"
+SYNTAX = ("words  kind:claim  source:name  tag:T  conf>=5 (term)  conf>=60 (%)  article:ID  "
+          "deleted:yes  anchor:changed  verified:no")
 """A one-line reminder of what the filter line understands."""
 
-NAMES = ("kind", "source", "tag", "conf", "article", "deleted")
+NAMES = ("kind", "source", "tag", "conf", "article", "deleted", "anchor", "verified")
 _ALIASES = {"confidence": "conf", "tags": "tag"}
 _SIGNS = {"≥": ">=", "≤": "<="}
 CONFIDENCE_ADVICE = ("write a term digit 1–7 or a percent from 0 to 100: conf>=5 is at least "
@@ -120,6 +125,15 @@ def _term(name: str, value: str, db: sqlite_utils.Database | None) -> dict[str, 
         return {"kind": _kind(value)}
     if name == "source":
         return {"source": value}
+    if name == "anchor":
+        return {"anchor": _anchor(value)}
+    if name == "verified":
+        answer = value.lower()
+        if answer not in _YES or _YES[answer] is None:
+            raise ValidationError(f"verified:{value} is neither yes nor no",
+                                  "write verified:no for quotes whose words changed or lost "
+                                  "their quotation marks, verified:yes for those that hold")
+        return {"verified": _YES[answer]}
     if name == "deleted":
         answer = value.lower()
         if answer not in _YES:
@@ -144,6 +158,19 @@ def _kind(value: str) -> str:
     matches = [kind for kind in KINDS if kind.startswith(typed)]
     if len(matches) != 1:
         raise ValidationError(f"unknown kind {value!r}", "write kind:claim or kind:quote")
+    return matches[0]
+
+
+def _anchor(value: str) -> str:
+    """An anchor kind from what was typed: a unique beginning will do (``orph``), and
+    ``orphaned`` for ``orphan``."""
+    typed = value.lower()
+    if typed == "orphaned":
+        typed = "orphan"
+    matches = [kind for kind in ANCHOR_KINDS if kind.startswith(typed)]
+    if len(matches) != 1:
+        raise ValidationError(f"unknown anchor {value!r}",
+                              "write anchor:exact, anchor:moved, anchor:changed or anchor:orphan")
     return matches[0]
 
 
@@ -177,7 +204,8 @@ def _confidence_bounds(typed_name: str, op: str, value: str, low: int | None,
 def _example(name: str) -> str:
     return {"kind": "kind:claim", "source": 'source:lamrani or source:"Omar Lamrani"',
             "tag": "tag:urgent", "article": "article:3f2a", "deleted": "deleted:yes",
-            "conf": "conf>=5 or conf>=60"}[name]
+            "conf": "conf>=5 or conf>=60", "anchor": "anchor:changed",
+            "verified": "verified:no"}[name]
 
 
 # --- the library's filter line ---------------------------------------------------------------

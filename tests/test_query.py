@@ -271,3 +271,30 @@ def test_a_library_term_that_means_nothing_is_refused_with_advice(line, title, a
         parse_library_filter(line)
     assert raised.value.title == title
     assert raised.value.advice.startswith(advice)
+
+
+# --- anchors after a revision (issue 10) ------------------------------------------------------
+
+def test_an_anchor_term_takes_a_kind_or_its_beginning():
+    assert parse_filter("anchor:changed") == {"anchor": "changed"}
+    assert parse_filter("anchor:orph") == {"anchor": "orphan"}
+    assert parse_filter("anchor:orphaned") == {"anchor": "orphan"}
+    assert parse_filter("anchor:EXACT kind:quote") == {"anchor": "exact", "kind": "quote"}
+
+
+def test_verified_takes_yes_or_no():
+    assert parse_filter("verified:no") == {"verified": False}
+    assert parse_filter("verified:yes") == {"verified": True}
+
+
+@pytest.mark.parametrize("line, title", [
+    ("anchor:wobbly", "unknown anchor 'wobbly'"),
+    ("anchor:", "anchor: needs a value"),
+    ("verified:all", "verified:all is neither yes nor no"),
+    ("anchor:moved anchor:exact", "anchor: appears twice"),
+])
+def test_a_bad_anchor_or_verified_term_is_refused_with_advice(line, title):
+    with pytest.raises(ValidationError) as raised:
+        parse_filter(line)
+    assert raised.value.title == title
+    assert raised.value.advice

@@ -26,11 +26,11 @@ from store.display import display_safe
 from store.errors import MarginError
 from tui.paths import user_keymap_path
 
-SCOPES = ("global", "library", "reader", "form", "review")
+SCOPES = ("global", "library", "reader", "changes", "form", "review")
 """Where an action works, in the order help lists them. ``global`` works on every screen."""
 
-SCOPE_TITLES = {"global": "Global", "library": "Library", "reader": "Reader", "form": "Form",
-                "review": "Review"}
+SCOPE_TITLES = {"global": "Global", "library": "Library", "reader": "Reader",
+                "changes": "Changes between revisions", "form": "Form", "review": "Review"}
 
 MODIFIERS = ("ctrl", "shift", "alt", "super", "meta", "hyper")
 
@@ -40,7 +40,8 @@ _QUIET = frozenset({
     "sentence-next", "sentence-previous", "paragraph-next", "paragraph-previous",
     "document-start", "document-end", "page-down", "page-up", "extend-left", "extend-right",
     "extend-up", "extend-down", "find-next", "find-previous", "command-palette",
-    "library-first", "library-last", "review-first", "review-last",
+    "library-first", "library-last", "review-first", "review-last", "changes-down",
+    "changes-up", "changes-page-down", "changes-page-up", "changes-top", "changes-bottom",
 })
 
 

@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from store import annotations as store_annotations
 from store import confidence as confidence_terms
+from store import revisions as store_revisions
 from store.articles import get_article
 from store.citations.quotes import quote_span
 from store.display import display_safe
@@ -26,13 +27,14 @@ from store.nocase import as_read
 from store.spans import (Boundaries, Matches, find_first, next_word_start, previous_word_start,
                          quotation_at, snap_to_words, source_hints)
 from tui.copying import copy_citation, copy_citation_as
+from tui.screens.changes import ChangesScreen
 from tui.screens.dialogs import ShowsArticle
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
 from tui.undoing import undo_latest
 from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
 from tui.widgets.annotation_list import AnnotationList, excerpt
-from tui.widgets.article_view import ArticleView
+from tui.widgets.article_view import ArticleView, needs_review
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
 from tui.widgets.title_bar import TitleBar
@@ -71,6 +73,8 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         self._orphans: list[dict] = []
         self._form: AnnotationForm | None = None
         self._status = ""
+        self._chosen_id: str | None = None
+        """The annotation last chosen in the side list (what re-attach places)."""
 
     # --- layout
 
@@ -124,11 +128,32 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
             view.move_to(max(0, min(self.opened_at, len(self.text))))
             self.call_after_refresh(view.scroll_cursor_visible, center=True)
         self._update_status()
+        # After the first paint: it reads two revisions and writes what was read.
+        self.call_after_refresh(self._tell_changes_since_read)
         # The find bar is hidden until wanted: built once the article is on screen, it costs
         # the first paint nothing (every widget built before it delays the article).
         self.call_after_refresh(self._find_bar)
         # pysbd takes a tenth of a second to load; do it once the article is on screen.
         self.set_timer(0.3, self._warm_sentences)
+
+    def _tell_changes_since_read(self) -> None:
+        """If the article was revised since the analyst last read it, say what changed (the
+        diff runs in a worker), and record that the newest revision has now been read."""
+        if self.article.get("read_revision") == self.article["revision"]:
+            return
+        db = self.app.db
+        wanted = store_revisions.texts_since_read(db, self.article_id)
+        store_revisions.mark_read(db, self.article_id)
+        self.article["read_revision"] = self.article["revision"]
+        if wanted is not None:
+            self._measure_changes(wanted)
+
+    @work(thread=True, exclusive=True, group="since-read")
+    def _measure_changes(self, wanted: tuple) -> None:
+        since = store_revisions.measure_since_read(*wanted)
+        self.app.call_from_thread(
+            self.notify, f"{since.describe()}. Press {self.key_for('show-changes')} to see them.",
+            title="Revised", timeout=10, markup=False)
 
     @work(thread=True, exclusive=True, group="sentences")
     def _warm_sentences(self) -> None:
@@ -212,7 +237,8 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
 
     # What the reader keeps of each annotation: enough to draw, list and edit it.
     _KEPT = ("id", "kind", "start", "end", "exact", "source", "role", "via", "confidence",
-             "grade", "note", "tags", "anchor", "current", "reason")
+             "grade", "note", "tags", "anchor", "current", "reason", "reviewed_at", "verified",
+             "prefix", "suffix")
     _PAGE = 2000
 
     def _fetch_annotations(self):
@@ -263,6 +289,9 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
 
     @on(AnnotationList.Chosen)
     def _annotation_chosen(self, event: AnnotationList.Chosen) -> None:
+        # The one re-attach places on the next selection (an orphan has no other way to be
+        # pointed at: it is not in the text).
+        self._chosen_id = event.annotation["id"]
         chosen = next((a for a in self._annotations if a["id"] == event.annotation["id"]), None)
         if chosen is not None:
             self.view.stop_at(chosen, center=True)
@@ -274,7 +303,8 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         """Say that an annotation has no place in the newest text, and why."""
         reason = annotation.get("reason") or "its words are not in the newest text"
         self.notify(f"This {annotation['kind']} lost its place in the newest revision "
-                    f"({reason}): “{excerpt(annotation['exact'], 50)}”",
+                    f"({reason}): “{excerpt(annotation['exact'], 50)}”. Select its words "
+                    f"and press {self.key_for('reattach')} to re-attach it.",
                     title="Lost its place", severity="warning", timeout=6, markup=False)
 
     # --- status line
@@ -721,6 +751,68 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         if not annotation.get("deleted_at"):
             self._stop_at_id(annotation["id"], center=True)
         self.notify(message, timeout=4)
+
+    def _listed(self, annotation_id: str | None) -> dict | None:
+        return next((a for a in self._annotations + self._orphans if a["id"] == annotation_id),
+                    None)
+
+    @changes_what_is_shown
+    def action_accept_anchor(self) -> None:
+        """Accept the new words of the changed annotation under the cursor (or the one chosen
+        in the side list); u marks it changed again."""
+        current = self.view.current_annotation
+        if current is None or not needs_review(current):
+            current = self._listed(self._chosen_id)
+        if current is None or not needs_review(current):
+            self.notify("No changed annotation under the cursor: its words were not edited "
+                        "in a revision, or were already accepted", timeout=3)
+            return
+        try:
+            accepted = store_revisions.accept_anchor(self.app.db, current["id"])
+        except MarginError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.reload_annotations()
+        self._stop_at_id(accepted["id"])
+        self.notify(f"Accepted the new words {quote_span(accepted['current'], 50)} of the "
+                    f"{accepted['kind']}. Press {self.key_for('undo')} to undo.", timeout=5,
+                    markup=False)
+
+    @changes_what_is_shown
+    def action_reattach(self) -> None:
+        """Place the annotation chosen in the side list (an orphan, or a changed one) on the
+        selected words; u undoes it."""
+        chosen = self._listed(self._chosen_id)
+        if chosen is None:
+            self.notify("Choose the annotation to re-attach in the side list first (enter on "
+                        "it), then select its words", severity="warning", timeout=4)
+            return
+        span = self._span_to_tag()
+        if span is None:
+            self.notify(f"Select the words to re-attach the {chosen['kind']} to first "
+                        f"({self.key_for('select-mode')} starts a selection)",
+                        severity="warning", timeout=4)
+            return
+        try:
+            placed = store_revisions.reattach(self.app.db, chosen["id"], *span)
+        except MarginError as error:
+            self.notify(str(error), title="Not re-attached", severity="error", markup=False)
+            return
+        self._chosen_id = None
+        self.view.clear_selection()
+        self.reload_annotations()
+        self._stop_at_id(placed["id"], center=True)
+        self.notify(f"Re-attached the {placed['kind']} to {quote_span(placed['current'], 50)}. "
+                    f"Press {self.key_for('undo')} to undo.", timeout=5, markup=False)
+
+    def action_show_changes(self) -> None:
+        """Show what changed between revisions of the article (the last revision's changes)."""
+        article = get_article(self.app.db, self.article_id)
+        if article["revision"] < 2:
+            self.notify("The article has one revision: nothing has changed since it was "
+                        "imported", timeout=3)
+            return
+        self.app.push_screen(ChangesScreen(article))
 
     def _stored_current(self) -> dict | None:
         """The annotation under the cursor as stored, every column (the view keeps fewer)."""

@@ -40,6 +40,7 @@ from tui.screens.dialogs import EditAnnotationScreen, ShowsArticle
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
 from tui.undoing import undo_latest
+from tui.widgets.annotation_list import anchor_mark
 from tui.widgets.annotation_table import AnnotationTable, Column
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
@@ -67,7 +68,8 @@ EXCERPT_LENGTH = 300
 
 
 def row_cells(annotation: dict) -> tuple[Text, ...]:
-    """One row of the table: every cell plain ``Text`` on one line, never read as markup."""
+    """One row of the table: every cell plain ``Text`` on one line, never read as markup; the
+    excerpt led by the anchor's mark (``≠ changed``, ``⚠ orphan``, ``✗ unverified``)."""
     style = "dim strike" if annotation.get("deleted_at") else ""
     pct = annotation.get("confidence")
     words = " ".join(annotation["exact"].split())
@@ -81,7 +83,13 @@ def row_cells(annotation: dict) -> tuple[Text, ...]:
         " ".join((annotation.get("article_title") or "").split()),
         (annotation.get("created_at") or "")[:10],
     )
-    return tuple(Text(display_safe(value, one_line=True), style=style) for value in values)
+    cells = [Text(display_safe(value, one_line=True), style=style) for value in values]
+    mark = anchor_mark(annotation)
+    if mark:
+        # Where the annotation stands after a revision, before its words: a mark and a word,
+        # so that it reads without colour too.
+        cells[3] = Text.assemble((mark, f"bold red {style}".strip()), " ", cells[3])
+    return tuple(cells)
 
 
 class StatusLine(Widget):

@@ -19,14 +19,35 @@ from textual.strip import Strip
 
 from store.citations.quotes import quote_span
 from store.display import display_safe, excerpt
+from store.revisions.changes import word_diff
+from tui.widgets.article_view import needs_review
 
 EXCERPT_LENGTH = 90
 ROWS = 3  # per annotation: the heading, the words, a gap
+CONTEXT = 20  # characters of an orphan's old context shown each side of its words
+
+
+def anchor_mark(annotation: dict) -> str:
+    """A short plain-text mark of where an annotation stands after a revision: ``≠ changed``
+    (edited words not yet accepted), ``⚠ orphan`` (no place in the newest text),
+    ``✗ unverified`` (a quote no longer verbatim or out of its quotation marks); else ``""``."""
+    anchor = annotation.get("anchor")
+    if anchor == "orphan":
+        return "⚠ orphan"
+    if needs_review(annotation):
+        return "≠ changed"
+    if annotation.get("kind") == "quote" and annotation.get("verified") == 0:
+        return "✗ unverified"
+    return ""
 
 
 def annotation_heading(annotation: dict, describe=None, kind_style: Style | str = "bold") -> Text:
-    """Kind, source, confidence and grade of one annotation, as literal text."""
+    """Kind, source, confidence and grade of one annotation, as literal text; after a
+    revision, its anchor's mark first (see ``anchor_mark``)."""
     heading = Text()
+    mark = anchor_mark(annotation)
+    if mark:
+        heading.append(mark + " ", style="bold red")
     heading.append(annotation["kind"], style=kind_style)
     details = []
     if annotation.get("source"):
@@ -38,16 +59,46 @@ def annotation_heading(annotation: dict, describe=None, kind_style: Style | str 
         details.append(annotation["grade"])
     if details:
         heading.append(display_safe(" · " + " · ".join(details), one_line=True))
+    if annotation.get("anchor") == "orphan" and annotation.get("reason"):
+        heading.append(display_safe(f" — {annotation['reason']}", one_line=True),
+                       style="italic")
     return heading
 
 
 def annotation_words(annotation: dict) -> Text:
-    """The annotated words (a quote in quotation marks), then the note, on one line."""
+    """The annotated words (a quote in quotation marks), then the note, on one line.
+
+    Words edited in a revision show as ``old → new``; an orphan's words show in their old
+    context (``…prefix exact suffix…``, from the revision it was made on); its heading says
+    why it lost its place.
+    """
     exact = annotation["exact"]
+    if annotation.get("anchor") == "orphan":
+        prefix = " ".join((annotation.get("prefix") or "").split())[-CONTEXT:]
+        suffix = " ".join((annotation.get("suffix") or "").split())[:CONTEXT]
+        text = Text(display_safe(f"…{prefix} ", one_line=True), style="dim")
+        text.append(display_safe(excerpt(exact, 60), one_line=True), style="bold")
+        text.append(display_safe(f" {suffix}…", one_line=True), style="dim")
+        return text
+    if annotation.get("anchor") == "changed" and annotation.get("current") is not None:
+        return changed_words(exact, annotation["current"])
     words = quote_span(exact, 90) if annotation["kind"] == "quote" else excerpt(exact)
     text = Text(display_safe(words))
     if annotation.get("note"):
         text.append(" — " + display_safe(excerpt(annotation["note"], 60)), style="italic")
+    return text
+
+
+def changed_words(old: str, new: str) -> Text:
+    """The words a revision edited in an annotation, old → new (``6,000 → 7,000``), then the
+    new words whole: the edit first, since the side pane is narrow."""
+    segments = word_diff(old, new)
+    removed = " … ".join(" ".join(t.split()) or repr(t) for op, t in segments if op == "delete")
+    added = " … ".join(" ".join(t.split()) or repr(t) for op, t in segments if op == "insert")
+    text = Text(display_safe(removed or "—", one_line=True), style="strike")
+    text.append(" → ")
+    text.append(display_safe(added or "—", one_line=True), style="underline")
+    text.append(display_safe(" · " + excerpt(new, 60), one_line=True))
     return text
 
 

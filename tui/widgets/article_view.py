@@ -53,6 +53,12 @@ class ArticleWrapping(WrappedDocument):
         return self._height
 
 
+def needs_review(annotation: dict) -> bool:
+    """Whether an annotation's words were edited in a revision and the analyst has not yet
+    accepted the new ones or re-attached it."""
+    return annotation.get("anchor") == "changed" and not annotation.get("reviewed_at")
+
+
 class ArticleView(TextArea, inherit_bindings=False):
     """The text of one article, read-only, with keyboard selection and annotation highlights.
 
@@ -66,6 +72,7 @@ class ArticleView(TextArea, inherit_bindings=False):
         "article-view--claim-current",
         "article-view--quote-current",
         "article-view--match",
+        "article-view--changed",
     }
 
     DEFAULT_CSS = """
@@ -85,6 +92,8 @@ class ArticleView(TextArea, inherit_bindings=False):
             text-style: bold italic underline;
         }
         & .article-view--match { background: $success 45%; }
+        /* Words edited in a revision, until the analyst accepts or re-attaches them. */
+        & .article-view--changed { background: $error 35%; text-style: underline; }
     }
     """
 
@@ -456,6 +465,8 @@ class ArticleView(TextArea, inherit_bindings=False):
             current = self._current
             for start, end, annotation in pieces:
                 line.stylize(self._style(f"article-view--{annotation['kind']}"), start, end)
+                if needs_review(annotation):
+                    line.stylize(self._style("article-view--changed"), start, end)
             if current is not None:
                 for start, end, annotation in pieces:
                     if annotation is current:
