@@ -80,11 +80,11 @@ def import_file(path: Path, file: Path, revision_of: str | None = None):
     """What ``margin import`` does with one file, from reading it to the commit; the database
     is opened beforehand (the CLI opens it before reading anything)."""
     db = open_db(path)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     imported = import_article(db, read_source(str(file)), revision_of=revision_of)
-    took = time.perf_counter() - started
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu
     db.close()
-    return took, imported
+    return took, cpu, imported
 
 
 def cli_import(path: Path, file: Path, revision_of: str | None = None) -> float:
@@ -236,16 +236,20 @@ def main() -> None:
         print(f"original {original.stat().st_size / 1e6:.2f} MB, revised "
               f"{revised.stat().st_size / 1e6:.2f} MB; {len(spans):,} annotations; {EDITS} edits")
         plain_times, revise_times, cli_plain, cli_revise = [], [], [], []
+        plain_cpu, revise_cpu = [], []
         for run in range(options.runs):
             library = folder / f"annotated{run}.db"
             article_id = annotated_library(library, original, spans)
-            took, _ = import_file(folder / f"plain{run}.db", revised)
+            took, cpu, _ = import_file(folder / f"plain{run}.db", revised)
             plain_times.append(took)
-            took, result = import_file(library, revised, revision_of=article_id)
+            plain_cpu.append(cpu)
+            took, cpu, result = import_file(library, revised, revision_of=article_id)
             revise_times.append(took)
-            print(f"run {run + 1}: plain import {plain_times[-1]:.2f} s, re-import "
-                  f"{revise_times[-1]:.2f} s ({revise_times[-1] / plain_times[-1]:.2f}x)  "
-                  f"{result.state} {result.counts}")
+            revise_cpu.append(cpu)
+            print(f"run {run + 1}: plain import {plain_times[-1]:.2f} s (CPU {plain_cpu[-1]:.2f} s), "
+                  f"re-import {revise_times[-1]:.2f} s (CPU {revise_cpu[-1]:.2f} s): "
+                  f"{revise_times[-1] / plain_times[-1]:.2f}x, CPU {revise_cpu[-1] / plain_cpu[-1]:.2f}x"
+                  f"  {result.state} {result.counts}")
             if options.cli:
                 library = folder / f"cli{run}.db"
                 article_id = annotated_library(library, original, spans)
@@ -256,6 +260,8 @@ def main() -> None:
         plain, revise = min(plain_times), min(revise_times)
         print(f"best: plain {plain:.2f} s, re-import {revise:.2f} s, ratio {revise / plain:.2f}x "
               "(targets: ≤ 2 s, ≤ 3x)")
+        print(f"best in CPU time: plain {min(plain_cpu):.2f} s, re-import {min(revise_cpu):.2f} s, "
+              f"ratio {min(revise_cpu) / min(plain_cpu):.2f}x")
         if options.cli:
             print(f"best as a subprocess: plain {min(cli_plain):.2f} s, re-import "
                   f"{min(cli_revise):.2f} s, ratio {min(cli_revise) / min(cli_plain):.2f}x")
