@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import unicodedata
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -33,7 +34,8 @@ from store.errors import ValidationError
 
 CONTEXT = 32
 
-# Text as the importer leaves it: no control characters but newline and tab. Astral characters
+# Text as the importer leaves it: no control characters but newline and tab, and in NFC
+# (``store.text.normalise``), as typed words are compared with it. Astral characters
 # (emoji, flags, mathematical letters) are drawn often, since they are where code points and
 # UTF-16 units part ways.
 ASTRAL = ["😀", "🇺", "🇦", "𝔇", "𝕏", "🙂", "👩", "\u200d", "💻"]
@@ -41,7 +43,8 @@ CHARACTERS = st.one_of(
     st.characters(exclude_categories=("Cs", "Cc")),
     st.sampled_from(["\n", "\t", " ", "a", "é"] + ASTRAL),
 )
-TEXTS = st.text(CHARACTERS, min_size=1, max_size=300).filter(lambda text: text.strip())
+TEXTS = (st.text(CHARACTERS, min_size=1, max_size=300)
+         .map(lambda text: unicodedata.normalize("NFC", text)).filter(lambda text: text.strip()))
 
 
 def draft(text: str) -> SimpleNamespace:
