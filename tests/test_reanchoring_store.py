@@ -52,14 +52,14 @@ def test_a_re_import_stores_the_anchors_the_engine_gives(tmp_path: Path, seed: i
     assert imported.state == "revised"
     assert len(stored) == len(ids)
     kinds = {row[0]: row[1] for row in db.execute("SELECT id, kind FROM annotations")}
-    for annotation_id, anchor in zip(ids, expected):
+    for annotation_id, (made_start, made_end), anchor in zip(ids, spans, expected):
         kind, start, end, current, reason, verified = stored[annotation_id]
         assert (kind, start, end, reason) == (anchor.kind, anchor.start, anchor.end,
                                               anchor.reason)
         assert current == (None if start is None else case.new[start:end])
         if kinds[annotation_id] == "claim":
             assert verified is None
-        elif current != case.old[_span(case, spans, ids, annotation_id)]:
+        elif current != case.old[made_start:made_end]:
             assert verified == 0  # a quote whose words changed is never verified
     live = Counter(anchor.kind for anchor in expected[:-1])
     assert imported.counts == {kind: live[kind] for kind in ("exact", "moved", "changed", "orphan")}
@@ -72,7 +72,3 @@ def _selectors(case, spans):
     by_span = {(s.start, s.end): s for s in case.selectors}
     return [by_span[span] for span in spans]
 
-
-def _span(case, spans, ids, annotation_id) -> slice:
-    start, end = spans[ids.index(annotation_id)]
-    return slice(start, end)
