@@ -18,7 +18,7 @@ annotation's own deleted words (a near-copy standing right beside it).
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from store.anchoring.alignment import Alignment
 from store.anchoring.diff import diff
@@ -117,37 +117,45 @@ class _Finder:
             return _orphan("the annotation has no words to look for")
         length = selector.end - selector.start
         mapped = self.alignment.mapped(selector.start, selector.end)
-        places, lookalikes = self._places(selector, words, mapped)
-        here = [place for place in places if _at_edge(place, mapped, length)]
+        found = self._candidates(selector, words, mapped)
+        # Candidates where the diff maps the annotation decide first; the others (often
+        # many, for a few common words) are checked for lookalikes only when needed.
+        edge = [_at_edge(place, mapped, length) for place in found]
+        here = [place for place, at_edge in zip(found, edge)
+                if at_edge and not self._lookalike(selector, *place, in_place=True)]
         if here:
             start, end = min(here, key=lambda place: abs(place[0] - mapped[0]))
             return self._found(selector, start, end)
+        # No candidate at the edge survived, so the places left are those away from it.
+        elsewhere = [place for place, at_edge in zip(found, edge) if not at_edge]
         kept, longest = self.alignment.own_share(selector.start, selector.end)
         if longest >= IN_PLACE * length:
-            return self._changed(selector, mapped, places)
+            return self._changed(selector, mapped, lambda: self._kept(selector, elsewhere))
+        places = self._kept(selector, elsewhere)
         if places:
             return self._moved(selector, places)
-        if lookalikes:
+        if len(places) < len(found):
             return _orphan("the passage was deleted; the same words elsewhere were there before")
         if kept == 0:
             return _orphan("the passage was deleted")
         return _orphan("the words changed too much")
 
-    def _places(self, selector: Selector, words: str,
-                mapped: tuple[int, int]) -> tuple[list[tuple[int, int]], int]:
-        """Where the folded words occur in the new text, lookalikes left out, and how many
-        lookalikes there were. They are looked for only where they can be: in inserted text
-        and near the place the diff maps them to (anywhere, for a very long annotation)."""
+    def _candidates(self, selector: Selector, words: str,
+                    mapped: tuple[int, int]) -> list[tuple[int, int]]:
+        """Where the folded words occur in the new text, in order, lookalikes included. They
+        are looked for only where they can be: in inserted text and near the place the diff
+        maps them to (anywhere, for a very long annotation)."""
         length = selector.end - selector.start
         if length > LONGEST:
             found = Excerpts(self.new_text, [(0, len(self.new_text))], 0).find_all(words, MOST_PLACES)
         else:
             found = self.inserted.find_all(words, MOST_PLACES)
         nearby = Excerpts(self.new_text, [mapped], length + EDGE_SLACK)
-        found = sorted(set(found) | set(nearby.find_all(words, MOST_PLACES)))
-        places = [place for place in found
-                  if not self._lookalike(selector, *place, _at_edge(place, mapped, length))]
-        return places, len(found) - len(places)
+        return sorted(set(found) | set(nearby.find_all(words, MOST_PLACES)))
+
+    def _kept(self, selector: Selector, places: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """``places`` away from where the diff maps the annotation, lookalikes left out."""
+        return [place for place in places if not self._lookalike(selector, *place, in_place=False)]
 
     def _lookalike(self, selector: Selector, start: int, end: int, in_place: bool) -> bool:
         """Whether new ``start:end`` holds words that already stood elsewhere in the old text
@@ -181,13 +189,21 @@ class _Finder:
         line_end = len(self.new_text) if line_end < 0 else line_end
         sides = [(max(line_start, start - reach), end) for reach in NEIGHBOURS]
         sides += [(start, max(end, min(line_end, end + reach))) for reach in NEIGHBOURS]
+        nowhere = None
         for low, high in sides:
+            if nowhere is not None and (low <= nowhere[0] and high >= nowhere[1]):
+                # Reaching further on the same side: the text around holds the nearer text,
+                # which stood nowhere in the removed text, so it cannot have stood there either.
+                continue
             before = fold(self.new_text[low:start]).lstrip()
             around = fold(self.new_text[low:high]).strip()
             if len(around) > LONGEST + max(NEIGHBOURS):
                 continue
             own = elsewhere = False
-            for there, _ in self.removed.find_all(around, MOST_PLACES, mark=len(before)):
+            found = self.removed.find_all(around, MOST_PLACES, mark=len(before))
+            if not found and around:
+                nowhere = (low, high)
+            for there, _ in found:
                 if abs(there - selector.start) <= 2:
                     own = True
                 elif not self._still_there(there, there + length):
@@ -211,8 +227,9 @@ class _Finder:
         return Anchor("exact" if start == selector.start else "moved", start, end)
 
     def _changed(self, selector: Selector, mapped: tuple[int, int],
-                 places: list[tuple[int, int]]) -> Anchor:
-        """The passage edited in place, when its words and context agree clearly."""
+                 rival_places: Callable[[], list[tuple[int, int]]]) -> Anchor:
+        """The passage edited in place, when its words and context agree clearly;
+        ``rival_places`` gives the unchanged copies of its words elsewhere, looked for last."""
         start, end = _trimmed(self.new_text, *mapped, selector.exact)
         if start >= end:
             return _orphan("the words changed too much")
@@ -223,6 +240,7 @@ class _Finder:
             return _orphan("the words changed too much")
         if here.best_side < CLEAR or here.worst_side < AGREEING * here.best_side:
             return _orphan("the words and the text around them both changed")
+        places = rival_places()
         rivals = [fit(selector, self.new_text, *place).context for place in places]
         if rivals and max(rivals) >= here.context - LEAD:
             return _orphan(f"the words changed here and also stand unchanged at {places[0][0]:,}")

@@ -87,7 +87,7 @@ def add_revision(db: sqlite_utils.Database, article_id: str, draft: Any
                                   "nothing was changed")
         number = article["revision"] + 1
         title = (draft.title or "").strip() or None
-        db["revisions"].insert({
+        _insert(db, "INSERT INTO revisions", {
             "article_id": article["id"], "number": number, "text": draft.text,
             "text_sha256": digest, "source": draft.source, "format": draft.format,
             "title": title, "published": draft.published, "retrieved_at": now()})
@@ -95,8 +95,16 @@ def add_revision(db: sqlite_utils.Database, article_id: str, draft: Any
         changes = {"text": draft.text, "text_sha256": digest, "revision": number}
         changes.update(_followed_metadata(db, article, {
             "title": title, "published": draft.published, "accessed": today()}))
-        db["articles"].update(article["id"], changes)
+        # Plain SQL: a table's update() would first read the whole old row back, text and all.
+        db.execute(f"UPDATE articles SET {', '.join(f'[{key}] = ?' for key in changes)} "
+                   "WHERE id = ?", [*changes.values(), article["id"]])
     return get_article(db, article["id"]), counts
+
+
+def _insert(db: sqlite_utils.Database, statement: str, row: dict) -> None:
+    """``statement`` (``INSERT INTO table``) with the row's columns and values."""
+    db.execute(f"{statement} ({', '.join(f'[{key}]' for key in row)}) "
+               f"VALUES ({', '.join('?' for _ in row)})", list(row.values()))
 
 
 def _followed_metadata(db: sqlite_utils.Database, article: dict, offered: dict) -> dict:
