@@ -466,6 +466,7 @@ def _write_markdown(db: sqlite_utils.Database, out: TextIO, article_id: str | No
                     include_deleted: bool) -> int:
     from store.citations import cite_annotation, cite_article
     from store.revisions import cited_article
+    from store.revisions.citing import cites_own_revision
 
     out.write("# Annotations\n")
     written = 0
@@ -480,8 +481,8 @@ def _write_markdown(db: sqlite_utils.Database, out: TextIO, article_id: str | No
                 kind = row["kind"]
                 out.write(f"\n### {'Quotes' if kind == 'quote' else 'Claims'}\n")
             view = _annotation_view(row)
-            # An orphan's words are only in the revision it was made on: cite that one.
-            cited = cited_article(db, view) if row["anchor"] == "orphan" else article
+            # Words no longer in the newest text are cited from the revision they were made on.
+            cited = cited_article(db, view) if cites_own_revision(view) else article
             out.write("\n" + cite_annotation(view, cited, "markdown").strip() + "\n")
             standing = _markdown_standing(row, cited)
             if standing:
@@ -515,7 +516,8 @@ def _markdown_standing(row: dict, cited: dict) -> str:
     marks = []
     if row["anchor"] == "changed":
         marks.append(f"**Changed** in revision {newest}: it now reads "
-                     f"“{markdown_escape(' '.join(row['current'].split()))}”.")
+                     f"“{markdown_escape(' '.join(row['current'].split()))}”; cited from "
+                     f"revision {row['revision']}, retrieved {cited['accessed']}.")
     if row["verified"] == 0:
         marks.append(f"**Unverified quote**: in revision {newest} these words are no longer "
                      "verbatim or no longer within quotation marks.")

@@ -50,12 +50,12 @@ from typing import Any, Iterator, TextIO
 
 import sqlite_utils
 
-from store.anchoring import ANCHOR_KINDS, Selector, anchor_all
+from store.anchoring import ANCHOR_KINDS, Selector
 from store.annotations import COLUMNS, KINDS, _checked, _record
 from store.clock import now
 from store.db import writing
 from store.errors import InputError, ValidationError
-from store.revisions.anchors import ANCHOR_COLUMNS, _Quotations, anchor_article, quote_holds
+from store.revisions.anchors import ANCHOR_COLUMNS, anchor_article, placed
 from store.revisions.texts import revision_text
 from store.sources import ensure_source, find_source
 
@@ -837,18 +837,11 @@ def _placed(old_text: str, new_text: str, number: int,
     """Anchor rows for annotations (row, selector) made on ``old_text``, on ``new_text`` (the
     text of revision ``number``),
     placed by the anchoring engine as importing a revision places them."""
-    quotes_old, quotes_new = _Quotations(old_text), _Quotations(new_text)
-    rows = []
-    for (row, selector), anchor in zip(members, anchor_all(old_text, new_text,
-                                                           [s for _, s in members])):
-        current = None if anchor.start is None else new_text[anchor.start:anchor.end]
-        verified = None
-        if row["kind"] == "quote":
-            verified = int(quote_holds(row["exact"], selector, anchor, current, quotes_old,
-                                       quotes_new))
-        rows.append((row["id"], number, anchor.kind, anchor.start, anchor.end, current,
-                     anchor.reason, verified, None))
-    return rows
+    made = [(row["kind"], row["exact"], selector) for row, selector in members]
+    return [(row["id"], number, anchor.kind, anchor.start, anchor.end, current, anchor.reason,
+             verified, None)
+            for (row, _), (anchor, current, verified) in zip(members,
+                                                             placed(old_text, new_text, made))]
 
 
 def _fitting_anchor(given: Any, text: str, kind: str) -> tuple | None:

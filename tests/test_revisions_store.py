@@ -376,6 +376,24 @@ def test_an_orphan_is_cited_from_the_revision_it_was_made_on_as_accessed_then(db
     assert item["accessed"] == {"date-parts": [[2025, 3, 4]]}
 
 
+def test_words_since_edited_are_cited_from_their_own_revision_even_once_accepted(db, article):
+    made = annotate(db, article["id"])
+    db.execute("UPDATE revisions SET retrieved_at = '2025-03-04T10:00:00+00:00' "
+               "WHERE article_id = ? AND number = 1", [article["id"]])
+    db.conn.commit()
+    import_article(db, draft(FIRST.replace("6,000 homes", "7,000 homes")))
+    changed = get_annotation(db, made["council"]["id"])
+    assert (changed["anchor"], changed["current"]) == ("changed", "7,000 homes were at risk")
+    # "6,000" is only in the first revision: a citation of it must name that one.
+    cited = cited_article(db, changed)
+    assert (cited["accessed"], cited["revision"], cited["text"]) == ("2025-03-04", 1, FIRST)
+    accept_anchor(db, changed["id"])
+    assert cited_article(db, get_annotation(db, changed["id"]))["accessed"] == "2025-03-04"
+    # Words that stand verbatim in the newest text are cited from it.
+    quote = get_annotation(db, made["quote"]["id"])
+    assert cited_article(db, quote)["accessed"] == get_article(db, article["id"])["accessed"]
+
+
 # --- interchange ------------------------------------------------------------------------------
 
 def test_an_export_read_back_after_a_revision_finds_every_annotation_unchanged(db, article):

@@ -53,15 +53,13 @@ def anchor_article(db: sqlite_utils.Database, article_id: str, previous: int, ne
         groups.setdefault(previous if reviewed else row[2], []).append(row)
     counts = {"exact": 0, "moved": 0, "changed": 0, "orphan": 0}
     written = []
-    quotes_new = _Quotations(new_text)
+    quotes_new = Quotations(new_text)
     for base, members in groups.items():
         old_text = db.execute("SELECT text FROM revisions WHERE article_id = ? AND number = ?",
                               [article_id, base]).fetchone()[0]
-        selectors = [_selector(row, base, old_text) for row in members]
-        anchors = anchor_all(old_text, new_text, selectors)
-        quotes_old = _Quotations(old_text)
-        for row, selector, anchor in zip(members, selectors, anchors):
-            current = None if anchor.start is None else new_text[anchor.start:anchor.end]
+        made = [(row[1], row[5], _selector(row, base, old_text)) for row in members]
+        for row, (anchor, current, verified) in zip(
+                members, placed(old_text, new_text, made, quotes_new)):
             kind, reason, reviewed_at = anchor.kind, anchor.reason, None
             if base != row[2] and kind in ("exact", "moved"):
                 # Carried unchanged from where the analyst put it: that review still holds,
@@ -69,10 +67,6 @@ def anchor_article(db: sqlite_utils.Database, article_id: str, previous: int, ne
                 reviewed_at = row[12]
                 if current != row[5]:
                     kind, reason = "changed", REVIEWED_EARLIER
-            verified = None
-            if row[1] == "quote":
-                verified = int(quote_holds(row[5], selector, anchor, current, quotes_old,
-                                           quotes_new))
             written.append((row[0], number, kind, anchor.start, anchor.end, current, reason,
                             verified, reviewed_at))
             if row[8]:
@@ -82,6 +76,25 @@ def anchor_article(db: sqlite_utils.Database, article_id: str, previous: int, ne
     written.sort()
     db.conn.executemany(_INSERT.replace("INSERT OR REPLACE", "INSERT"), written)
     return counts
+
+
+def placed(old_text: str, new_text: str, made: list[tuple[str, str, Selector]],
+           quotes_new: "Quotations | None" = None) -> list[tuple[Anchor, str | None, int | None]]:
+    """For annotations made on ``old_text``, each given as (kind, exact as annotated,
+    selector): its anchor on ``new_text``, the words now there, and for a quote whether it
+    still holds (1 or 0; None for a claim). The one place revisions are anchored, whether
+    imported as text or read from an export."""
+    quotes_old = Quotations(old_text)
+    quotes_new = quotes_new or Quotations(new_text)
+    results = []
+    for (kind, exact, selector), anchor in zip(made, anchor_all(old_text, new_text,
+                                                                 [m[2] for m in made])):
+        current = None if anchor.start is None else new_text[anchor.start:anchor.end]
+        verified = None
+        if kind == "quote":
+            verified = int(quote_holds(exact, selector, anchor, current, quotes_old, quotes_new))
+        results.append((anchor, current, verified))
+    return results
 
 
 def _selector(row: tuple, base: int, text: str) -> Selector:
@@ -94,7 +107,7 @@ def _selector(row: tuple, base: int, text: str) -> Selector:
 
 
 def quote_holds(exact: str, selector: Selector, anchor: Anchor, current: str | None,
-                quotes_old: "_Quotations", quotes_new: "_Quotations") -> bool:
+                quotes_old: "Quotations", quotes_new: "Quotations") -> bool:
     """Whether a quote still stands: its words as annotated, verbatim, and still within
     quotation marks if they were within them where it was placed from."""
     if anchor.start is None or current != exact:
@@ -104,7 +117,7 @@ def quote_holds(exact: str, selector: Selector, anchor: Anchor, current: str | N
     return True
 
 
-class _Quotations:
+class Quotations:
     """Which spans of a text lie inside quotation marks, paired a paragraph at a time (as the
     reader pairs them) and each paragraph only once."""
 
@@ -176,7 +189,7 @@ def reattach(db: sqlite_utils.Database, annotation_id: str, start: int, end: int
             selector = Selector(exact, annotation["prefix"], annotation["suffix"],
                                 annotation["made_start"], annotation["made_end"])
             verified = int(quote_holds(exact, selector, Anchor(kind, start, end), words,
-                                       _Quotations(made), _Quotations(text)))
+                                       Quotations(made), Quotations(text)))
         before = _anchor_row(db, annotation)
         after = {"annotation_id": annotation["id"], "revision": article["revision"],
                  "kind": kind, "start": start, "end": end, "current": words,
