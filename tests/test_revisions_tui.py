@@ -430,3 +430,11 @@ def test_changes_view_snapshot(revised, snap_compare):
 
     assert snap_compare(MarginApp(revised.path, open_article=revised.id),
                         terminal_size=(100, 24), run_before=show_changes)
+
+
+def test_an_orphans_old_context_keeps_the_articles_own_spacing():
+    from tui.widgets.annotation_list import annotation_words
+
+    orphan = {"kind": "quote", "anchor": "orphan", "exact": "They are learning fast",
+              "prefix": 'clear mines. "', "suffix": '," he said.\n\nThe'}
+    assert annotation_words(orphan).plain == '…clear mines. "They are learning fast," he said. The…'

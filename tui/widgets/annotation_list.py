@@ -74,11 +74,15 @@ def annotation_words(annotation: dict) -> Text:
     """
     exact = annotation["exact"]
     if annotation.get("anchor") == "orphan":
-        prefix = " ".join((annotation.get("prefix") or "").split())[-CONTEXT:]
-        suffix = " ".join((annotation.get("suffix") or "").split())[:CONTEXT]
-        text = Text(display_safe(f"…{prefix} ", one_line=True), style="dim")
+        raw_prefix, raw_suffix = annotation.get("prefix") or "", annotation.get("suffix") or ""
+        prefix = " ".join(raw_prefix.split())[-CONTEXT:]
+        suffix = " ".join(raw_suffix.split())[:CONTEXT]
+        # A space only where the article has one: '"They' must not read '" They'.
+        before = " " if raw_prefix[-1:].isspace() else ""
+        after = " " if raw_suffix[:1].isspace() else ""
+        text = Text(display_safe(f"…{prefix}{before}", one_line=True), style="dim")
         text.append(display_safe(excerpt(exact, 60), one_line=True), style="bold")
-        text.append(display_safe(f" {suffix}…", one_line=True), style="dim")
+        text.append(display_safe(f"{after}{suffix}…", one_line=True), style="dim")
         return text
     if annotation.get("anchor") == "changed" and annotation.get("current") is not None:
         return changed_words(exact, annotation["current"])
