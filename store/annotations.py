@@ -503,6 +503,7 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
                       min_confidence: int | None = None, max_confidence: int | None = None,
                       deleted: bool | None = False, in_trash: bool | None = False,
                       anchor: str | None = None, verified: bool | None = None,
+                      analyst: str | None = None,
                       ordered_scan: bool = False) -> tuple[str, list[Any]]:
     """A WHERE clause and its parameters for the listing filters.
 
@@ -517,6 +518,7 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
     ``anchor`` keeps those whose place in the article's newest revision is that kind (one of
     ``ANCHOR_KINDS``: made on the newest, an annotation is ``exact``); ``verified`` keeps the
     quotes whose words still stand verbatim in their quotation marks (True) or not (False).
+    ``analyst`` keeps those made by the analyst of that name (the whole name, any case).
     ``ordered_scan`` (for a page in ``created`` order) has SQLite walk the created_at index and
     test each row against the full-text matches and the source, stopping when the page is
     full, instead of fetching and sorting every match: ten to a hundred times faster for a
@@ -546,6 +548,9 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
         params.append(max_confidence)
     if deleted is not None:
         clauses.append("a.deleted_at IS NOT NULL" if deleted else "a.deleted_at IS NULL")
+    if analyst is not None:
+        clauses.append("a.analyst = ? COLLATE NOCASE")
+        params.append(" ".join(analyst.split()))
     if anchor is not None:
         if anchor not in ANCHOR_KINDS:
             raise ValidationError(f"unknown anchor {anchor!r}",

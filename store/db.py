@@ -418,7 +418,8 @@ def open_db(path: str | os.PathLike[str], analyst: str | None = None) -> sqlite_
 
 # Who works through each open database; kept beside it, not in it, since two programs (or two
 # analysts) may share one file at once.
-_ANALYSTS: "weakref.WeakKeyDictionary[sqlite_utils.Database, str | None]" = weakref.WeakKeyDictionary()
+_ANALYSTS: weakref.WeakKeyDictionary[sqlite_utils.Database, str | None] = (
+    weakref.WeakKeyDictionary())
 
 
 def analyst_of(db: sqlite_utils.Database) -> str | None:
