@@ -116,6 +116,12 @@ def test_an_import_keeps_who_made_each_annotation_and_where(tmp_path):
     add_article(target, read_source(str(KURSK)))
     assert import_annotations(target, out).added == 1
     assert made(tmp_path / "target.db", "annotations") == [("Ana Ruiz", copy_id(source))]
+    # A later edit in a file that does not say who made it (an older export) keeps the maker.
+    older = {key: value for key, value in json.loads(line).items()
+             if key not in ("analyst", "origin")}
+    older.update(note="seen again", updated_at="2099-01-01T00:00:00+00:00")
+    assert import_annotations(target, json.dumps(older) + "\n").updated == 1
+    assert made(tmp_path / "target.db", "annotations") == [("Ana Ruiz", copy_id(source))]
 
 
 def test_by_in_the_filter_line_names_the_analyst():
