@@ -18,7 +18,7 @@ from store.anchoring.model import ANCHOR_KINDS
 from store.articles import get_article, revert_article
 from store.citations.quotes import quote_span
 from store.clock import now
-from store.db import writing
+from store.db import made_here, writing
 from store.display import excerpt
 from store.errors import NotFoundError, ValidationError
 from store.revisions.anchors import ANCHOR_ACTIONS, restore_anchor
@@ -33,7 +33,7 @@ GRADE_PATTERN = re.compile(r"[A-F][1-6]")
 # Columns of the annotations table, in order; history snapshots hold exactly these.
 COLUMNS = ("id", "article_id", "kind", "start", "end", "exact", "prefix", "suffix", "source_id",
            "via", "confidence", "grade", "note", "tags", "created_at", "updated_at", "deleted_at",
-           "revision")
+           "revision", "analyst", "origin")
 # Fields a person edits; the source is given by name (and role), not by id.
 EDITABLE = ("kind", "start", "end", "source", "role", "via", "confidence", "grade", "note", "tags")
 
@@ -56,7 +56,7 @@ _SELECT = f"""
            a.revision, a.start AS made_start, a."end" AS made_end,
            CASE WHEN {_ANCHORED} THEN coalesce(an.reason, 'no anchor on the newest revision')
                 ELSE '' END AS reason,
-           an.reviewed_at
+           an.reviewed_at, a.analyst, a.origin
     FROM annotations a
     JOIN articles ar ON ar.id = a.article_id
     LEFT JOIN anchors an ON an.annotation_id = a.id AND an.revision = ar.revision
@@ -203,6 +203,7 @@ def add_annotation(db: sqlite_utils.Database, article_id: str, *, kind: str, sta
     row = {"id": id or str(uuid.uuid4()), "article_id": article["id"], **fields,
            "source_id": None, "created_at": stamp, "updated_at": stamp, "deleted_at": None}
     with writing(db):
+        row.update(made_here(db))
         row["source_id"] = _source_id(db, source, role)
         _refuse_duplicate(db, row)
         db["annotations"].insert({column: row[column] for column in COLUMNS})
@@ -375,8 +376,9 @@ def undo(db: sqlite_utils.Database, article_id: str | None = None) -> dict | Non
             else:
                 # Snapshots from before revisions existed were all made on the first.
                 snapshot.setdefault("revision", 1)
-                db["annotations"].update(annotation_id,
-                                         {k: snapshot[k] for k in COLUMNS if k != "id"})
+                # Snapshots from before analysts were recorded leave who made it as it is.
+                db["annotations"].update(annotation_id, {k: snapshot[k] for k in COLUMNS
+                                                         if k != "id" and k in snapshot})
     return {"subject": "annotation", "action": action,
             "annotation": get_annotation(db, annotation_id)}
 
@@ -501,6 +503,7 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
                       min_confidence: int | None = None, max_confidence: int | None = None,
                       deleted: bool | None = False, in_trash: bool | None = False,
                       anchor: str | None = None, verified: bool | None = None,
+                      analyst: str | None = None,
                       ordered_scan: bool = False) -> tuple[str, list[Any]]:
     """A WHERE clause and its parameters for the listing filters.
 
@@ -515,6 +518,7 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
     ``anchor`` keeps those whose place in the article's newest revision is that kind (one of
     ``ANCHOR_KINDS``: made on the newest, an annotation is ``exact``); ``verified`` keeps the
     quotes whose words still stand verbatim in their quotation marks (True) or not (False).
+    ``analyst`` keeps those made by the analyst of that name (the whole name, any case).
     ``ordered_scan`` (for a page in ``created`` order) has SQLite walk the created_at index and
     test each row against the full-text matches and the source, stopping when the page is
     full, instead of fetching and sorting every match: ten to a hundred times faster for a
@@ -544,6 +548,9 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
         params.append(max_confidence)
     if deleted is not None:
         clauses.append("a.deleted_at IS NOT NULL" if deleted else "a.deleted_at IS NULL")
+    if analyst is not None:
+        clauses.append("a.analyst = ? COLLATE NOCASE")
+        params.append(" ".join(analyst.split()))
     if anchor is not None:
         if anchor not in ANCHOR_KINDS:
             raise ValidationError(f"unknown anchor {anchor!r}",

@@ -14,7 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from store.clock import now, today
-from store.db import writing
+from store.db import made_here, writing
 from store.errors import NotFoundError, ValidationError
 from store.metadata import checked_metadata
 from store.nocase import as_read
@@ -63,7 +63,7 @@ def add_article(db: sqlite_utils.Database, draft: Any) -> tuple[dict, bool]:
             "section": draft.section, "language": draft.language,
             "text": text, "text_sha256": digest,
             "source": draft.source, "format": draft.format,
-            "imported_at": now(), "accessed": today(),
+            "imported_at": now(), "accessed": today(), **made_here(db),
         }
         db["articles"].insert(row)
         # Every article is its first revision: later ones are added beside it.

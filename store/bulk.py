@@ -36,7 +36,7 @@ import sqlite_utils
 from store.annotations import COLUMNS, _checked
 from store.articles import get_article
 from store.clock import now
-from store.db import ANNOTATION_FTS_COLUMNS, annotation_fts_values, writing
+from store.db import ANNOTATION_FTS_COLUMNS, annotation_fts_values, made_here, writing
 from store.errors import ValidationError
 from store.sources import ensure_source
 
@@ -84,11 +84,12 @@ def add_annotations_bulk(db: sqlite_utils.Database, rows: Iterable[Mapping[str, 
     with _roomy_page_cache(db, len(checked)), writing(db):
         last_rowid = db.execute("SELECT coalesce(max(rowid), 0) FROM annotations").fetchone()[0]
         sources: dict[str, tuple[int, str | None]] = {}
+        made = made_here(db)
         values = [
             _IN_COLUMN_ORDER({
                 "id": annotation_id, "article_id": article_id, **fields,
                 "source_id": _source_id(db, sources, row.get("source"), row.get("role")),
-                "created_at": stamp, "updated_at": stamp, "deleted_at": None})
+                "created_at": stamp, "updated_at": stamp, "deleted_at": None, **made})
             for annotation_id, (article_id, fields, row) in zip(ids, checked)]
         trigger = _drop_trigger(db, FTS_TRIGGER)
         # A rebuild sorts every row of the table, so it pays only when most rows are new: when

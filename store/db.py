@@ -8,8 +8,10 @@ a file whose schema is newer than this program knows is refused and left untouch
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import sqlite3
+import weakref
 from pathlib import Path
 from typing import Iterator
 
@@ -24,7 +26,7 @@ MIGRATIONS = Migrations("margin")
 
 # Every migration sets PRAGMA user_version to its position, so a newer schema can be recognised
 # before any migration (or even the migrations table) is written.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 @MIGRATIONS(name="0001_initial")
@@ -314,6 +316,34 @@ def _article_revisions(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS(name="0006_analyst_and_origin")
+def _analyst_and_origin(db: sqlite_utils.Database) -> None:
+    """Articles and annotations record who made them (``analyst``) and in which copy of the
+    database (``origin``, the ``local_copy`` id generated here once).
+
+    What was stored before was made in this copy, so its origin is filled in; who made it is
+    not known (the person upgrading need not be the one who wrote it), so analyst stays NULL.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE local_copy (
+            only INTEGER PRIMARY KEY CHECK (only = 1),
+            id TEXT NOT NULL
+        );
+        INSERT INTO local_copy (only, id) VALUES (1, lower(hex(randomblob(16))));
+        ALTER TABLE articles ADD COLUMN analyst TEXT;
+        ALTER TABLE articles ADD COLUMN origin TEXT;
+        ALTER TABLE annotations ADD COLUMN analyst TEXT;
+        ALTER TABLE annotations ADD COLUMN origin TEXT;
+        UPDATE articles SET origin = (SELECT id FROM local_copy);
+        UPDATE annotations SET origin = (SELECT id FROM local_copy);
+        CREATE INDEX annotations_by_analyst ON annotations(analyst COLLATE NOCASE);
+        PRAGMA user_version = 6;
+        """
+    )
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     """Run SQL statements one by one; ``executescript`` would commit the migration's transaction."""
     statement = ""
@@ -324,8 +354,12 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
             statement = ""
 
 
-def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
-    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+def open_db(path: str | os.PathLike[str], analyst: str | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date.
+
+    ``analyst`` is who works through this connection: every article and annotation it creates
+    records the name (``analyst_of``). None means the login name.
+    """
     path = Path(path)
     _check_file(path)
     # SQLite keeps a WAL database's lock and log in files beside it, so in a folder margin
@@ -364,12 +398,14 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
                     f"{path} was made by an older margin and is in a read-only folder, so it cannot be updated",
                     "copy it to a folder you can write to and open the copy",
                 )
+            _ANALYSTS[db] = analyst
             return db
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = wal")
         conn.execute("PRAGMA synchronous = NORMAL")
         if version < SCHEMA_VERSION:
             MIGRATIONS.apply(db)
+        _ANALYSTS[db] = analyst
     except sqlite3.OperationalError as error:
         conn.close()
         raise DatabaseError(f"cannot use the database {path} ({error})",
@@ -378,6 +414,35 @@ def open_db(path: str | os.PathLike[str]) -> sqlite_utils.Database:
         conn.close()
         raise
     return db
+
+
+# Who works through each open database; kept beside it, not in it, since two programs (or two
+# analysts) may share one file at once.
+_ANALYSTS: weakref.WeakKeyDictionary[sqlite_utils.Database, str | None] = (
+    weakref.WeakKeyDictionary())
+
+
+def analyst_of(db: sqlite_utils.Database) -> str | None:
+    """The analyst working through ``db``: the name it was opened with, else the login name
+    (None when the system cannot tell)."""
+    name = _ANALYSTS.get(db)
+    if name:
+        return name
+    try:
+        return getpass.getuser() or None
+    except (OSError, KeyError):
+        return None
+
+
+def copy_id(db: sqlite_utils.Database) -> str:
+    """This database's own id, generated once when it was made: the ``origin`` of what it
+    creates, so copies that share their work can tell whose is whose."""
+    return db.execute("SELECT id FROM local_copy").fetchone()[0]
+
+
+def made_here(db: sqlite_utils.Database) -> dict[str, str | None]:
+    """The ``analyst`` and ``origin`` a new article or annotation records."""
+    return {"analyst": analyst_of(db), "origin": copy_id(db)}
 
 
 @contextlib.contextmanager

@@ -122,6 +122,7 @@ _JSONL_FIELDS = {
     "anchor": f"CASE WHEN {_ANCHORED} THEN coalesce(an.kind, 'orphan') ELSE 'exact' END",
     "current": f"CASE WHEN {_ANCHORED} THEN an.current ELSE a.exact END",
     "verified": f"CASE WHEN {_ANCHORED} THEN an.verified WHEN a.kind = 'quote' THEN 1 END",
+    "analyst": "a.analyst", "origin": "a.origin",
     "confidence": "a.confidence", "created_at": "a.created_at", "deleted_at": "a.deleted_at",
     "end": 'a."end"', "exact": "a.exact", "grade": "a.grade", "id": "a.id", "kind": "a.kind",
     "note": "a.note", "organization": "s.organization", "prefix": "a.prefix",

@@ -53,7 +53,7 @@ import sqlite_utils
 from store.anchoring import ANCHOR_KINDS, Selector
 from store.annotations import COLUMNS, KINDS, _checked, _record
 from store.clock import now
-from store.db import writing
+from store.db import made_here, writing
 from store.errors import InputError, ValidationError
 from store.revisions.anchors import ANCHOR_COLUMNS, anchor_article, placed
 from store.revisions.texts import revision_text
@@ -142,6 +142,9 @@ class _Incoming:
     anchors: Any = None
     # The hash of that revision's text, when the file names it (margin's W3C does).
     revision_sha256: Any = None
+    # Who made it and in which copy, when the file says (margin's JSONL does).
+    analyst: Any = None
+    origin: Any = None
     # Why the file's copy cannot be trusted (a body's format changed); the merge rejects it.
     problem: str | None = None
 
@@ -276,7 +279,8 @@ def _jsonl_records(text: str, name: str) -> Iterator[_Incoming]:
             note=record.get("note"), tags=record.get("tags") or (),
             created_at=record.get("created_at"), updated_at=record.get("updated_at"),
             deleted_at=record.get("deleted_at"), revision=record.get("revision"),
-            anchors=record.get("anchors"))
+            anchors=record.get("anchors"), analyst=record.get("analyst"),
+            origin=record.get("origin"))
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -479,6 +483,7 @@ class _Merger:
         # The hash of each revision's text the file gave: (its article id, number) → hash.
         self.file_revisions: dict[tuple[Any, Any], str] = {}
         self.stamp = now()
+        self.made_here = made_here(db)
 
     def merge(self, record: "_Incoming | _IncomingRevision") -> None:
         """Add, update or skip one annotation or revision, and count what happened."""
@@ -538,7 +543,8 @@ class _Merger:
                "created_at": _timestamp(record.created_at, "created")
                or (existing["created_at"] if existing else self.stamp),
                "updated_at": _timestamp(record.updated_at, "modified"),
-               "deleted_at": _timestamp(record.deleted_at, "deleted")}
+               "deleted_at": _timestamp(record.deleted_at, "deleted"),
+               **self._made_by(record, existing)}
         if existing is None:
             row["updated_at"] = row["updated_at"] or row["created_at"]
             row["source_id"] = self._ensure_source(source)
@@ -569,6 +575,17 @@ class _Merger:
             _record(self.db, row["id"], row["article_id"], "edit", existing, row)
             self.report.updated += 1
         return None
+
+    def _made_by(self, record: _Incoming, existing: dict | None) -> dict:
+        """Who made the annotation and where: as the file says, else as this copy already
+        has it, else (a file that does not say, of an annotation new here) whoever imports it
+        into this copy."""
+        if existing is not None:
+            made = {"analyst": existing["analyst"], "origin": existing["origin"]}
+        else:
+            made = self.made_here
+        return {"analyst": _optional_text(record.analyst, "analyst") or made["analyst"],
+                "origin": _optional_text(record.origin, "origin") or made["origin"]}
 
     def _reject(self, record: _Incoming, reason: str) -> None:
         label = record.id[:8] if isinstance(record.id, str) else repr(record.id)

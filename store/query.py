@@ -4,7 +4,7 @@ turned into the keyword arguments of ``store.annotations.list_annotations`` and
 (``parse_library_filter``, at the end).
 
     russian troops kind:claim source:skibitskyi tag:recruitment conf>=5 article:3f2a deleted:yes
-    anchor:changed verified:no
+    anchor:changed verified:no by:ana
 
 Words that are not terms go to the full-text index (the span, note, source, role, via and
 tags), whole words only, where nothing a person types can be a syntax error. ``source:`` finds
@@ -13,7 +13,9 @@ confidence field does (``store.confidence.read_confidence``): a lone digit 1–7
 stands for the term's whole range, so ``conf>=5`` is "at least likely" (56% and up) and
 ``conf=5`` is "likely" (56–80%); other numbers are percents. ``anchor:`` keeps the
 annotations whose place in the newest revision is ``exact``, ``moved``, ``changed`` or
-``orphan``; ``verified:no`` the quotes no longer verbatim or out of their quotation marks. A term that cannot mean anything (``conf>=abc``, ``kind:opinion``) raises a
+``orphan``; ``verified:no`` the quotes no longer verbatim or out of their quotation marks.
+``by:`` keeps what the analyst of that name made (the whole name, any case; quote a name
+with spaces). A term that cannot mean anything (``conf>=abc``, ``kind:opinion``) raises a
 ``ValidationError`` whose advice shows how to write it, so the screen can say so while the
 analyst is still typing.
 """
@@ -33,10 +35,10 @@ from store.confidence import read_confidence
 from store.errors import NotFoundError, ValidationError
 
 SYNTAX = ("words  kind:claim  source:name  tag:T  conf>=5 (term)  conf>=60 (%)  article:ID  "
-          "deleted:yes  anchor:changed  verified:no")
+          "deleted:yes  anchor:changed  verified:no  by:analyst")
 """A one-line reminder of what the filter line understands."""
 
-NAMES = ("kind", "source", "tag", "conf", "article", "deleted", "anchor", "verified")
+NAMES = ("kind", "source", "tag", "conf", "article", "deleted", "anchor", "verified", "by")
 _ALIASES = {"confidence": "conf", "tags": "tag"}
 _SIGNS = {"≥": ">=", "≤": "<="}
 CONFIDENCE_ADVICE = ("write a term digit 1–7 or a percent from 0 to 100: conf>=5 is at least "
@@ -125,6 +127,8 @@ def _term(name: str, value: str, db: sqlite_utils.Database | None) -> dict[str, 
         return {"kind": _kind(value)}
     if name == "source":
         return {"source": value}
+    if name == "by":
+        return {"analyst": value}
     if name == "anchor":
         return {"anchor": _anchor(value)}
     if name == "verified":
@@ -205,7 +209,7 @@ def _example(name: str) -> str:
     return {"kind": "kind:claim", "source": 'source:lamrani or source:"Omar Lamrani"',
             "tag": "tag:urgent", "article": "article:3f2a", "deleted": "deleted:yes",
             "conf": "conf>=5 or conf>=60", "anchor": "anchor:changed",
-            "verified": "verified:no"}[name]
+            "verified": "verified:no", "by": 'by:ana or by:"Ana Ruiz"'}[name]
 
 
 # --- the library's filter line ---------------------------------------------------------------

@@ -81,7 +81,7 @@ def test_a_version_4_database_upgrades_with_each_article_as_its_first_revision(t
     old.close()
 
     db = open_db(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     revisions = [dict(zip(("article_id", "number", "text", "sha", "retrieved_at", "title"), row))
                  for row in db.execute("SELECT article_id, number, text, text_sha256, "
                                        "retrieved_at, title FROM revisions")]
@@ -91,7 +91,10 @@ def test_a_version_4_database_upgrades_with_each_article_as_its_first_revision(t
     assert (stored["revision"], stored["read_revision"], stored["text"]) == (1, None, FIRST)
     raw = db.execute("SELECT * FROM annotations").fetchone()
     columns = [c[0] for c in db.execute("SELECT * FROM annotations").description]
-    assert dict(zip(columns, raw)) == {**annotation, "revision": 1}
+    # Made in this copy by someone it cannot name: the origin is this copy's, the analyst unknown.
+    copy = db.execute("SELECT id FROM local_copy").fetchone()[0]
+    assert dict(zip(columns, raw)) == {**annotation, "revision": 1, "analyst": None,
+                                       "origin": copy}
     read = get_annotation(db, "n1")
     assert (read["start"], read["end"], read["anchor"], read["current"]) == (
         start, start + 11, "exact", "6,000 homes")

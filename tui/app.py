@@ -50,14 +50,15 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def __init__(self, db_path: Path, keymap: dict[str, str] | None = None,
-                 open_article: str | None = None, keys_path: Path | None = None) -> None:
+                 open_article: str | None = None, keys_path: Path | None = None,
+                 analyst: str | None = None) -> None:
         super().__init__()
         self.db_path = Path(db_path)
         self.keys_path = keys_path
         """The keybindings file given on the command line (None: the user's, if any)."""
         self.key_overrides: dict[str, str] = dict(keymap or {})
         self.open_article = open_article
-        self.db = open_db(self.db_path)
+        self.db = open_db(self.db_path, analyst=analyst)
         self._open_error: MarginError | None = None
         self._starts_in_reader = False
         from tui.place import load_place
@@ -290,7 +291,8 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
 
 
 def run(db_path: Path, keymap: dict[str, str] | None, open_article: str | None = None,
-        keys_path: Path | None = None) -> None:
+        keys_path: Path | None = None, analyst: str | None = None) -> None:
     """Run the TUI until the user quits (the CLI has already checked ``keymap``, read from
-    ``keys_path``)."""
-    MarginApp(db_path, keymap=keymap, open_article=open_article, keys_path=keys_path).run()
+    ``keys_path``); what ``analyst`` creates records that name (None: the login name)."""
+    MarginApp(db_path, keymap=keymap, open_article=open_article, keys_path=keys_path,
+              analyst=analyst).run()

@@ -24,9 +24,11 @@ EXIT_USER_ERROR = 2
 class Context:
     """What every command needs: where the database is, opened on first use."""
 
-    def __init__(self, db_path: Path, keys_path: Path | None) -> None:
+    def __init__(self, db_path: Path, keys_path: Path | None, analyst: str | None = None) -> None:
         self.db_path = db_path
         self.keys_path = keys_path
+        self.analyst = analyst
+        """Who is working, from --analyst or the config file (None: the login name)."""
         self._db = None
 
     @property
@@ -34,7 +36,7 @@ class Context:
         if self._db is None:
             from store.db import open_db
 
-            self._db = open_db(self.db_path)
+            self._db = open_db(self.db_path, analyst=self.analyst)
         return self._db
 
 
@@ -117,14 +119,20 @@ def fail(message: str) -> None:
               help="Database file (default: $MARGIN_DB, else margin.db in the user data directory).")
 @click.option("--keys", "keys_path", type=click.Path(path_type=Path), default=None,
               help="A keybindings.toml overriding default keys (default: the user config directory's).")
+@click.option("--analyst", "analyst", default=None,
+              help="Who is working: recorded on what you create (default: [analyst] name in "
+                   "config.toml in the user config directory, else your login name).")
 @click.version_option(package_name="margin")
 @click.pass_context
-def main(ctx: click.Context, db_path: Path | None, keys_path: Path | None) -> None:
+def main(ctx: click.Context, db_path: Path | None, keys_path: Path | None,
+         analyst: str | None) -> None:
     """margin: read articles and annotate claims and quotes by keyboard.
 
     With no command, opens the library in the terminal UI.
     """
-    ctx.obj = Context(db_path or default_db_path(), keys_path)
+    from tui.config import analyst_name
+
+    ctx.obj = Context(db_path or default_db_path(), keys_path, analyst_name(analyst))
     if ctx.invoked_subcommand is None:
         _run_tui(ctx.obj, _ready_for_tui(ctx.obj), None)
 
@@ -147,7 +155,8 @@ def _ready_for_tui(context: Context) -> dict[str, str]:
 def _run_tui(context: Context, keymap: dict[str, str], article_id: str | None) -> None:
     from tui.app import run
 
-    run(context.db_path, keymap, open_article=article_id, keys_path=context.keys_path)
+    run(context.db_path, keymap, open_article=article_id, keys_path=context.keys_path,
+        analyst=context.analyst)
 
 
 METADATA_OPTIONS = (
@@ -654,6 +663,7 @@ def undo_command(context: Context, article_id: str | None) -> None:
 @click.option("--min-confidence", callback=_parse_confidence,
               help="At least this: a digit 1–7 for a term and above (5 = likely or more, "
                    "56% up), or a percent: 05, 60, 5%.")
+@click.option("--by", "analyst", help="Only those this analyst made (the whole name, any case).")
 @click.option("--deleted", is_flag=True, help="List deleted annotations instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_context
