@@ -373,9 +373,13 @@ def undo(db: sqlite_utils.Database, article_id: str | None = None) -> dict | Non
             snapshot = json.loads(before)
             if action in ANCHOR_ACTIONS:
                 restore_anchor(db, snapshot)
+                db["annotations"].update(annotation_id, {"updated_at": stamp})
             else:
                 # Snapshots from before revisions existed were all made on the first.
                 snapshot.setdefault("revision", 1)
+                # Undoing is a change made now, not a return to the old time: a copy that
+                # shares its work must see it as newer than the change it reverses.
+                snapshot["updated_at"] = stamp
                 # Snapshots from before analysts were recorded leave who made it as it is.
                 db["annotations"].update(annotation_id, {k: snapshot[k] for k in COLUMNS
                                                          if k != "id" and k in snapshot})

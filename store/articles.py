@@ -56,7 +56,7 @@ def add_article(db: sqlite_utils.Database, draft: Any) -> tuple[dict, bool]:
         if existing:
             return get_article(db, existing), False
         row = {
-            "id": _free_id(db, digest),
+            "id": free_id(db, digest),
             "title": title,
             "authors": json.dumps(list(draft.authors or []), ensure_ascii=False),
             "outlet": draft.outlet, "url": draft.url, "published": draft.published,
@@ -65,6 +65,7 @@ def add_article(db: sqlite_utils.Database, draft: Any) -> tuple[dict, bool]:
             "source": draft.source, "format": draft.format,
             "imported_at": now(), "accessed": today(), **made_here(db),
         }
+        row["updated_at"] = row["imported_at"]
         db["articles"].insert(row)
         # Every article is its first revision: later ones are added beside it.
         db["revisions"].insert({
@@ -80,7 +81,7 @@ def _stored_with(db: sqlite_utils.Database, digest: str) -> str | None:
     return row[0] if row else None
 
 
-def _free_id(db: sqlite_utils.Database, digest: str) -> str:
+def free_id(db: sqlite_utils.Database, digest: str) -> str:
     """The shortest prefix of the text's hash (from 8 characters) that no other article uses."""
     for length in range(SHORT_ID_LENGTH, len(digest) + 1):
         candidate = digest[:length]
@@ -191,7 +192,7 @@ def edit_article(db: sqlite_utils.Database, article_id: str, **changes: Any) -> 
         before = _snapshot(db, full_id)
         after = {**before, **fields}
         if after != before:
-            db["articles"].update(full_id, fields)
+            db["articles"].update(full_id, {**fields, "updated_at": now()})
             _record(db, full_id, "edit", before, after)
     return get_article(db, full_id)
 
@@ -232,7 +233,7 @@ def _set_state(db: sqlite_utils.Database, article_id: str, column: str, on: bool
         if bool(before[column]) == on:
             raise ValidationError(*_ALREADY[(column, on)])
         change = {column: now() if on else None}
-        db["articles"].update(full_id, change)
+        db["articles"].update(full_id, {**change, "updated_at": now()})
         _record(db, full_id, action, before, {**before, **change})
     return get_article(db, full_id)
 
@@ -246,7 +247,9 @@ def count_live_annotations(db: sqlite_utils.Database, article_id: str) -> int:
 def revert_article(db: sqlite_utils.Database, article_id: str, snapshot: str) -> dict:
     """Put back the metadata of a history snapshot (JSON); for ``undo``, inside its transaction."""
     values = json.loads(snapshot)
-    db["articles"].update(article_id, {column: values[column] for column in SNAPSHOT})
+    # Undoing is a change made now: a copy that shares its work must see it as the newest.
+    db["articles"].update(article_id, {**{column: values[column] for column in SNAPSHOT},
+                                       "updated_at": now()})
     return get_article(db, article_id)
 
 

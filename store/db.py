@@ -26,7 +26,7 @@ MIGRATIONS = Migrations("margin")
 
 # Every migration sets PRAGMA user_version to its position, so a newer schema can be recognised
 # before any migration (or even the migrations table) is written.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 @MIGRATIONS(name="0001_initial")
@@ -340,6 +340,82 @@ def _analyst_and_origin(db: sqlite_utils.Database) -> None:
         UPDATE annotations SET origin = (SELECT id FROM local_copy);
         CREATE INDEX annotations_by_analyst ON annotations(analyst COLLATE NOCASE);
         PRAGMA user_version = 6;
+        """
+    )
+
+
+@MIGRATIONS(name="0007_team_sync")
+def _team_sync(db: sqlite_utils.Database) -> None:
+    """What sharing through a team's server needs to know (``store.sync``).
+
+    Articles get ``updated_at``, as annotations have, so that the newer of two versions of
+    their metadata can win. ``sync_server`` remembers the server (its address without any
+    password, its id and how far this copy has read its changes); ``sync_versions`` every
+    version of a record this copy has exchanged with it (so a change read twice is
+    recognised), and ``sync_base`` the version each record had when last exchanged (a record
+    whose version differs has changed here since). ``conflicts`` holds the losing side of each
+    concurrent edit until the analyst resolves it; the history is rebuilt once more so that
+    finding and resolving one are recorded beside every other change.
+    """
+    _run_script(
+        db,
+        """
+        ALTER TABLE articles ADD COLUMN updated_at TEXT;
+        UPDATE articles SET updated_at = imported_at;
+        CREATE TABLE sync_server (
+            only INTEGER PRIMARY KEY CHECK (only = 1),
+            url TEXT,
+            server_id TEXT,
+            watermark INTEGER NOT NULL DEFAULT 0,
+            synced_at TEXT
+        );
+        CREATE TABLE sync_versions (
+            kind TEXT NOT NULL CHECK (kind IN ('article', 'annotation', 'revision')),
+            key TEXT NOT NULL,
+            version TEXT NOT NULL,
+            PRIMARY KEY (kind, key, version)
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_base (
+            kind TEXT NOT NULL CHECK (kind IN ('article', 'annotation')),
+            key TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            edited_on TEXT NOT NULL,
+            PRIMARY KEY (kind, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE conflicts (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL CHECK (subject IN ('annotation', 'article')),
+            record_id TEXT NOT NULL,
+            article_id TEXT NOT NULL,
+            kept_version TEXT NOT NULL,
+            lost_version TEXT NOT NULL,
+            lost TEXT NOT NULL,
+            found_at TEXT NOT NULL,
+            resolved_at TEXT,
+            UNIQUE (subject, record_id, lost_version)
+        );
+        CREATE INDEX conflicts_open ON conflicts(record_id) WHERE resolved_at IS NULL;
+        CREATE TABLE history_new (
+            id INTEGER PRIMARY KEY,
+            annotation_id TEXT,
+            article_id TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN (
+                'create', 'edit', 'delete', 'restore', 'archive', 'unarchive',
+                'accept', 'reattach', 'conflict', 'resolve')),
+            before TEXT,
+            after TEXT,
+            at TEXT NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0,
+            subject TEXT NOT NULL DEFAULT 'annotation'
+                CHECK (subject IN ('annotation', 'article')),
+            CHECK ((subject = 'annotation') = (annotation_id IS NOT NULL))
+        );
+        INSERT INTO history_new SELECT id, annotation_id, article_id, action, before, after, at,
+                                       undone, subject FROM history;
+        DROP TABLE history;
+        ALTER TABLE history_new RENAME TO history;
+        CREATE INDEX history_by_article ON history(article_id, id);
+        PRAGMA user_version = 7;
         """
     )
 

@@ -93,7 +93,7 @@ def test_a_version_5_database_upgrades_its_rows_to_this_copy_with_the_maker_unkn
     old.close()
 
     db = open_db(path, analyst="Ana Ruiz")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 7
     copy = copy_id(db)
     assert made(path, "articles") == [(None, copy)]
     assert made(path, "annotations") == [(None, copy)]

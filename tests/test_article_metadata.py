@@ -315,7 +315,7 @@ def test_a_version_2_database_upgrades_keeping_its_history_and_dating_access_by_
     old.close()
 
     db = open_db(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     local_day = datetime.fromisoformat(imported_at).astimezone().date().isoformat()
     assert get_article(db, "a1b2c3d4")["accessed"] == local_day
     assert ids(list_articles(db)) == ["a1b2c3d4"]

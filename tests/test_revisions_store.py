@@ -81,7 +81,7 @@ def test_a_version_4_database_upgrades_with_each_article_as_its_first_revision(t
     old.close()
 
     db = open_db(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     revisions = [dict(zip(("article_id", "number", "text", "sha", "retrieved_at", "title"), row))
                  for row in db.execute("SELECT article_id, number, text, text_sha256, "
                                        "retrieved_at, title FROM revisions")]

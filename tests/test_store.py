@@ -110,13 +110,13 @@ def test_a_new_database_records_its_migration_and_schema_version(db):
     names = [row[0] for row in db.execute("SELECT name FROM _sqlite_migrations")]
     assert names == ["0001_initial", "0002_search_role_via_tags", "0003_article_metadata",
                      "0004_articles_in_trash", "0005_article_revisions",
-                     "0006_analyst_and_origin"]
+                     "0006_analyst_and_origin", "0007_team_sync"]
 
 
 def test_reopening_a_database_runs_no_migration_twice(db_path):
     open_db(db_path).close()
     database = open_db(db_path)
-    assert database.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 6
+    assert database.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 7
     database.close()
 
 
@@ -143,7 +143,7 @@ def test_a_version_1_database_upgrades_and_then_searches_tags_role_and_via(db_pa
     old.close()
 
     database = open_db(db_path)
-    assert database.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert database.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     for words in ("Russia", "Skibitskyi", "Deputy", "Ukrinform", "recruitment"):
         assert ids(list_annotations(database, search=words)) == {made["id"]}, words
     # The rebuilt triggers follow later edits, also of the source's role.

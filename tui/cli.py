@@ -8,6 +8,7 @@ stderr and exit status 2, with nothing written.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -862,6 +863,104 @@ def import_annotations_command(context: Context, file: Path) -> None:
     click.echo(report.summary())
     if report.rejected:
         sys.exit(EXIT_USER_ERROR)
+
+
+# --- sharing with a team ---------------------------------------------------------------------
+
+SYNC_URL_VARIABLE = "MARGIN_SYNC_URL"
+
+
+@main.command("sync")
+@click.argument("url", required=False)
+@pass_context
+def sync_command(context: Context, url: str | None) -> None:
+    """Share this copy with the team's PostgreSQL server: take the team's changes, send yours.
+
+    URL is postgresql://user@host/database (default: $MARGIN_SYNC_URL, else the server last
+    synced with). A password is best kept in PGPASSWORD or ~/.pgpass: margin remembers the
+    address without it.
+    """
+    from store.sync import remembered_url, sync
+
+    url = url or os.environ.get(SYNC_URL_VARIABLE) or remembered_url(context.db)
+    if not url:
+        fail("no server to sync with: give its address, 'margin sync "
+             "postgresql://user@host/database', or set MARGIN_SYNC_URL")
+    report = sync(context.db, url, progress=_SyncProgress())
+    for problem in report.problems:
+        click.echo(f"margin: not merged: {_one_line(problem)}", err=True)
+    line = report.summary()
+    if report.conflicts:
+        line += " (list them with 'margin conflicts', or conflict:yes in Review)"
+    click.echo(line)
+
+
+class _SyncProgress:
+    """Progress of a sync on stderr: rewritten in place on a terminal, a line a tenth else."""
+
+    def __init__(self) -> None:
+        self.terminal = sys.stderr.isatty()
+        self.shown: dict[str, int] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if total == 0:
+            return
+        tenth = done * 10 // total
+        if not self.terminal and self.shown.get(stage) == tenth:
+            return
+        self.shown[stage] = tenth
+        text = f"{stage}: {done:,} of {total:,} changes"
+        if self.terminal:
+            click.echo(f"\r{text}\033[K", err=True, nl=done >= total)
+        else:
+            click.echo(text, err=True)
+
+
+@main.command("conflicts")
+@click.option("--all", "show_all", is_flag=True, help="Also list the resolved ones.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_context
+def conflicts_command(context: Context, show_all: bool, as_json: bool) -> None:
+    """List the conflicts sync found: an annotation or article changed in two copies at once.
+
+    The newer change stands; the other is kept here until you resolve the conflict.
+    """
+    from store.sync import list_conflicts
+
+    rows = list_conflicts(context.db, open_only=not show_all)
+    if as_json:
+        click.echo(_json(rows))
+        return
+    if not rows:
+        click.echo("no open conflicts" if not show_all else "no conflicts")
+        return
+    for row in rows:
+        lost = row["lost"]
+        what = (f"annotation {row['record_id'][:8]}" if row["subject"] == "annotation"
+                else f"article {row['record_id']}")
+        state = f"resolved {row['resolved_at'][:16]}" if row["resolved_at"] else "open"
+        other = "deleted" if lost.get("deleted_at") else _one_line(
+            lost.get("note") or lost.get("exact") or lost.get("title") or "")[:50]
+        click.echo(f"{row['id']:>4}  {what}  {state}  other version of "
+                   f"{lost.get('updated_at', '')[:16]}: {other}")
+
+
+@main.command("resolve")
+@click.argument("conflict_id", metavar="CONFLICT", type=int)
+@click.option("--keep", "take", flag_value="kept", help="Keep the version that stands.")
+@click.option("--take-other", "take", flag_value="lost",
+              help="Put the other (losing) version back in its place.")
+@pass_context
+def resolve_command(context: Context, conflict_id: int, take: str | None) -> None:
+    """Resolve conflict CONFLICT (its number in 'margin conflicts'); the answer travels to
+    the team at the next sync."""
+    from store.sync import resolve_conflict
+
+    if take is None:
+        raise click.UsageError("say which version to keep: --keep or --take-other")
+    conflict = resolve_conflict(context.db, conflict_id, take=take)
+    kept = "kept the version that stands" if take == "kept" else "took the other version"
+    click.echo(f"{conflict['id']}  resolved: {kept}")
 
 
 def _one_line(text: str) -> str:

@@ -92,7 +92,8 @@ def add_revision(db: sqlite_utils.Database, article_id: str, draft: Any
             "text_sha256": digest, "source": draft.source, "format": draft.format,
             "title": title, "published": draft.published, "retrieved_at": now()})
         counts = anchor_article(db, article["id"], article["revision"], draft.text, number)
-        changes = {"text": draft.text, "text_sha256": digest, "revision": number}
+        changes = {"text": draft.text, "text_sha256": digest, "revision": number,
+                   "updated_at": now()}
         changes.update(_followed_metadata(db, article, {
             "title": title, "published": draft.published, "accessed": today()}))
         # Plain SQL: a table's update() would first read the whole old row back, text and all.

@@ -240,6 +240,9 @@ def _anchor_row(db: sqlite_utils.Database, annotation: dict) -> dict:
 def _write(db: sqlite_utils.Database, annotation: dict, action: str, before: dict,
            after: dict) -> None:
     db.execute(_INSERT, [after[column] for column in ANCHOR_COLUMNS])
+    # The analyst's decision about the place is a change of the annotation: it travels to
+    # the team with it.
+    db.execute("UPDATE annotations SET updated_at = ? WHERE id = ?", [now(), annotation["id"]])
     db["history"].insert({"annotation_id": annotation["id"], "article_id": annotation["article_id"],
                           "action": action, "before": json.dumps(before, ensure_ascii=False),
                           "after": json.dumps(after, ensure_ascii=False), "at": now(),

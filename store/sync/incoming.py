@@ -1,0 +1,522 @@
+"""Reading what the team changed and merging it into this copy.
+
+Rows are read in the order the server numbered them, from a little before the last one this
+copy merged (numbers can commit out of order; a version merged before is recognised and
+skipped). For each version of a record, against this copy's version:
+
+- the same version, or one merged before: nothing to do;
+- a version made from this copy's (this copy's is among its parents): it replaces it;
+- otherwise the two were made without knowing each other: the newer ``(updated_at,
+  edited_on)`` stands, and the other is kept as an open conflict (with a history entry)
+  until an analyst resolves it. A delete is a version like any other, so a newer delete
+  beats an older edit and an older delete loses to a newer edit.
+
+Merging happens in transactions of a few thousand records, each recording what it merged,
+so a sync cut short keeps what it finished and the next one goes on from there. The mark of
+how far this copy has read moves only when everything read was merged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Callable, Iterable
+
+import sqlite_utils
+
+from store.anchoring import Selector
+from store.annotations import COLUMNS
+from store.articles import free_id
+from store.clock import now
+from store.db import copy_id, writing
+from store.revisions.anchors import placed
+from store.sources import ensure_source
+from store.sync import state
+from store.sync.records import (ANCHOR_FIELDS, ANNOTATION_COLUMNS, ANNOTATION_FIELDS,
+                                ARTICLE_COLUMNS, ARTICLE_FIELDS, LOCAL_ANNOTATIONS,
+                                LOCAL_ARTICLES, REVISION_COLUMNS, rows_as_dicts)
+from store.sync.server import WRITING_LOCK
+from store.sync.versions import Version
+
+# How many change numbers before the mark are read again: a row numbered earlier than one
+# already read may commit later (writers hold a lock readers share, so this is a safeguard).
+OVERLAP = 500
+# Records merged per SQLite transaction: small enough that the analyst's own saves (which
+# wait for the write lock) are not held up for long.
+CHUNK = 2000
+
+Progress = Callable[[str, int, int], None]
+
+# Two versions made apart that say the same are no conflict: when each copy imported the same
+# article, the moment of import is all that differs.
+CONFLICTING_ARTICLE_FIELDS = ("title", "authors", "outlet", "url", "published", "section",
+                              "language", "accessed", "archived_at", "deleted_at")
+_SAME_ANNOTATION_FIELDS = ("kind", "start", "end", "exact", "revision", "source", "via",
+                           "confidence", "grade", "note")
+
+
+def _same_annotation(one: dict, other: dict) -> bool:
+    """Whether two versions of an annotation say the same (deleted or not, not when)."""
+    return (all(one.get(field) == other.get(field) for field in _SAME_ANNOTATION_FIELDS)
+            and json.loads(one.get("tags") or "[]") == json.loads(other.get("tags") or "[]")
+            and bool(one.get("deleted_at")) == bool(other.get("deleted_at")))
+
+
+def receive(db: sqlite_utils.Database, connection: Any, report: Any,
+            progress: Progress | None = None) -> None:
+    """Merge every change on the server since this copy's mark into this copy."""
+    since = max(0, state.watermark(db) - OVERLAP)
+    with connection.transaction():
+        # Rows are added holding this lock: once it is ours, no row numbered below the
+        # newest is still to commit.
+        connection.execute("SELECT pg_advisory_xact_lock_shared(%s)", [WRITING_LOCK])
+        total = connection.execute(
+            "SELECT (SELECT count(*) FROM margin.articles WHERE seq > %(s)s) "
+            "+ (SELECT count(*) FROM margin.revisions WHERE seq > %(s)s) "
+            "+ (SELECT count(*) FROM margin.annotations WHERE seq > %(s)s)",
+            {"s": since}).fetchone()[0]
+        if progress:
+            progress("receiving", 0, total)
+        merger = _Merger(db, connection, report)
+        articles = _fetch(connection, "articles", ARTICLE_COLUMNS, since)
+        revisions = _fetch(connection, "revisions",
+                           tuple(c for c in REVISION_COLUMNS if c != "text"), since)
+        merger.articles(articles, revisions)
+        done = len(articles) + len(revisions)
+        if progress:
+            progress("receiving", done, total)
+        cursor = connection.cursor(name="margin_incoming")
+        cursor.itersize = CHUNK
+        listed = ", ".join(f'"{column}"' for column in ANNOTATION_COLUMNS)
+        cursor.execute(f"SELECT {listed}, seq FROM margin.annotations WHERE seq > %s "
+                       "ORDER BY seq", [since])
+        while True:
+            rows = cursor.fetchmany(CHUNK)
+            if not rows:
+                break
+            merger.annotations([dict(zip((*ANNOTATION_COLUMNS, "seq"), row)) for row in rows])
+            done += len(rows)
+            if progress:
+                progress("receiving", done, total)
+        cursor.close()
+    with writing(db):
+        state.advance(db, merger.mark(since), now())
+
+
+def _fetch(connection: Any, table: str, columns: Iterable[str], since: int) -> list[dict]:
+    columns = (*columns, "seq")
+    listed = ", ".join(f'"{column}"' for column in columns)
+    return [dict(zip(columns, row)) for row in connection.execute(
+        f"SELECT {listed} FROM margin.{table} WHERE seq > %s ORDER BY seq", [since])]
+
+
+class _Merger:
+    """Merges incoming versions into one copy, counting what it did in the report."""
+
+    def __init__(self, db: sqlite_utils.Database, connection: Any, report: Any) -> None:
+        self.db = db
+        self.connection = connection
+        self.report = report
+        self.me = copy_id(db)
+        self.highest = 0
+        # Change numbers of rows that could not be merged yet: the mark stays below them.
+        self.held: list[int] = []
+        self.sources: dict[str, int] = {}
+        self.texts: dict[tuple[str, int], str] = {}
+        self.local_articles: dict[str, dict] = {}
+
+    def mark(self, since: int) -> int:
+        """How far this copy may say it has read."""
+        top = max(self.highest, since)
+        return min([top, *(seq - 1 for seq in self.held)])
+
+    def _hold(self, seq: int, problem: str) -> None:
+        self.held.append(seq)
+        self.report.problems.append(problem)
+
+    # --- articles and their revisions -------------------------------------------------------
+
+    def _load_articles(self) -> None:
+        self.local_articles = {row["key"]: row for row in rows_as_dicts(self.db.execute(
+            f"SELECT a.*, x.revision, x.text_sha256 AS newest_sha256 FROM ({LOCAL_ARTICLES}) a "
+            "JOIN articles x ON x.id = a.id"))}
+
+    def articles(self, versions: list[dict], revisions: list[dict]) -> None:
+        """Merge article versions, then the revisions read (texts fetched as needed)."""
+        if not versions and not revisions:
+            return
+        with writing(self.db):
+            self._load_articles()
+            seen = state.seen(self.db, "article")
+            bases = state.bases(self.db, "article")
+            for row in versions:
+                self.highest = max(self.highest, row["seq"])
+                version = Version(row["updated_at"], row["edited_on"])
+                if (row["key"], str(version)) in seen:
+                    continue
+                local = self.local_articles.get(row["key"])
+                if local is None:
+                    if not self._create_article(row):
+                        continue
+                elif version.edited_on != self.me:
+                    self._merge_article(row, version, local, bases.get(row["key"]))
+                seen.add((row["key"], str(version)))
+                state.mark_seen(self.db, "article", [(row["key"], version)])
+            self._load_articles()
+            revisions_seen = state.seen(self.db, "revision")
+            for row in revisions:
+                self.highest = max(self.highest, row["seq"])
+                key = f"{row['article_key']}/{row['number']}"
+                if (key, row["text_sha256"]) in revisions_seen:
+                    continue
+                if self._add_revision(row):
+                    state.mark_seen(self.db, "revision", [(key, row["text_sha256"])])
+
+    def _server_revisions(self, key: str) -> list[dict]:
+        return [dict(zip(REVISION_COLUMNS, row)) for row in self.connection.execute(
+            f"SELECT {', '.join(REVISION_COLUMNS)} FROM margin.revisions WHERE article_key = %s "
+            "ORDER BY number", [key])]
+
+    def _create_article(self, row: dict) -> bool:
+        """Store an article this copy has never had, with every revision the server has."""
+        revisions = self._server_revisions(row["key"])
+        if [r["number"] for r in revisions] != list(range(1, len(revisions) + 1)) or not revisions \
+                or revisions[0]["text_sha256"] != row["key"] or any(
+                    hashlib.sha256(r["text"].encode("utf-8")).hexdigest() != r["text_sha256"]
+                    for r in revisions):
+            self._hold(row["seq"], f"article {row['key'][:8]} on the server lacks revisions or "
+                                   "its texts do not match their hashes; it was not taken")
+            return False
+        newest = revisions[-1]
+        twin = self.db.execute("SELECT id FROM articles WHERE text_sha256 = ?",
+                               [newest["text_sha256"]]).fetchone()
+        if twin:
+            self._hold(row["seq"], f"article {row['key'][:8]} has the same newest text as "
+                                   f"article {twin[0]} here, which began from another text; "
+                                   "it was not taken")
+            return False
+        article_id = free_id(self.db, row["key"])
+        values = {field: row[field] for field in ARTICLE_FIELDS}
+        self.db["articles"].insert({
+            "id": article_id, **values, "text": newest["text"],
+            "text_sha256": newest["text_sha256"], "revision": newest["number"],
+            "updated_at": row["updated_at"]})
+        self.db["revisions"].insert_all(
+            [{"article_id": article_id, **{c: r[c] for c in REVISION_COLUMNS
+                                           if c not in ("article_key", "edited_on")}}
+             for r in revisions])
+        state.mark_seen(self.db, "revision",
+                        [(f"{row['key']}/{r['number']}", r["text_sha256"]) for r in revisions])
+        state.set_bases(self.db, "article", [(row["key"], Version(row["updated_at"],
+                                                                   row["edited_on"]))])
+        self.local_articles[row["key"]] = {"key": row["key"], "id": article_id,
+                                           "updated_at": row["updated_at"], **values,
+                                           "revision": newest["number"],
+                                           "newest_sha256": newest["text_sha256"]}
+        self.report.received_articles += 1
+        return True
+
+    def _merge_article(self, row: dict, version: Version, local: dict,
+                       base: Version | None) -> None:
+        mine = base if base and base.updated_at == local["updated_at"] else \
+            Version(local["updated_at"], self.me)
+        if version == mine:
+            state.set_bases(self.db, "article", [(row["key"], version)])
+            return
+        parents = set(row["parents"] or [])
+        self._close_conflicts("article", local["id"], parents)
+        incoming = {field: row[field] for field in ARTICLE_FIELDS}
+        same = all(local[field] == incoming[field] for field in CONFLICTING_ARTICLE_FIELDS)
+        if str(mine) in parents or version > mine:
+            if str(mine) not in parents and not same:
+                self._conflict("article", local["id"], local["id"], kept=version, lost=mine,
+                               lost_values={**{f: local[f] for f in ARTICLE_FIELDS},
+                                            "updated_at": mine.updated_at,
+                                            "edited_on": mine.edited_on},
+                               kept_values={**incoming, "updated_at": version.updated_at,
+                                            "edited_on": version.edited_on})
+            self.db["articles"].update(local["id"], {**incoming,
+                                                     "updated_at": row["updated_at"]})
+            local.update(incoming, updated_at=row["updated_at"])
+            state.set_bases(self.db, "article", [(row["key"], version)])
+            self.report.received_articles += 1
+        elif not same:
+            self._conflict("article", local["id"], local["id"], kept=mine, lost=version,
+                           lost_values={**incoming, "updated_at": version.updated_at,
+                                        "edited_on": version.edited_on},
+                           kept_values={**{f: local[f] for f in ARTICLE_FIELDS},
+                                        "updated_at": mine.updated_at,
+                                        "edited_on": mine.edited_on})
+
+    def _add_revision(self, row: dict) -> bool:
+        """Add a revision the server has to an article here, anchoring its annotations on it."""
+        from store.revisions.anchors import anchor_article
+
+        local = self.local_articles.get(row["article_key"])
+        if local is None:
+            # The article itself was not taken (said above), or is still to come.
+            self.held.append(row["seq"])
+            return False
+        number, newest = row["number"], local["revision"]
+        if number <= newest:
+            stored = self.db.execute("SELECT text_sha256 FROM revisions WHERE article_id = ? "
+                                     "AND number = ?", [local["id"], number]).fetchone()
+            if stored and stored[0] == row["text_sha256"]:
+                return True
+            self._hold(row["seq"], f"revision {number} of article {local['id']} differs between "
+                                   "this copy and the team's server; this copy's was kept")
+            return False
+        if number > newest + 1:
+            self.held.append(row["seq"])
+            return False
+        full = self.connection.execute(
+            f"SELECT {', '.join(REVISION_COLUMNS)} FROM margin.revisions WHERE article_key = %s "
+            "AND number = %s", [row["article_key"], number]).fetchone()
+        revision = dict(zip(REVISION_COLUMNS, full))
+        if hashlib.sha256(revision["text"].encode("utf-8")).hexdigest() != revision["text_sha256"]:
+            self._hold(row["seq"], f"revision {number} of article {local['id']} on the server does "
+                                   "not match its hash; it was not taken")
+            return False
+        twin = self.db.execute("SELECT id FROM articles WHERE text_sha256 = ? AND id != ?",
+                               [revision["text_sha256"], local["id"]]).fetchone()
+        if twin:
+            self._hold(row["seq"], f"revision {number} of article {local['id']} is the text of "
+                                   f"article {twin[0]} here; it was not taken")
+            return False
+        self.db["revisions"].insert({"article_id": local["id"],
+                                     **{c: revision[c] for c in REVISION_COLUMNS
+                                        if c not in ("article_key", "edited_on")}})
+        anchor_article(self.db, local["id"], newest, revision["text"], number)
+        self.db.execute("UPDATE articles SET text = ?, text_sha256 = ?, revision = ? WHERE id = ?",
+                        [revision["text"], revision["text_sha256"], number, local["id"]])
+        local["revision"] = number
+        self.report.received_revisions += 1
+        return True
+
+    # --- annotations ------------------------------------------------------------------------
+
+    def annotations(self, rows: list[dict]) -> None:
+        """Merge one chunk of annotation versions, in one transaction."""
+        if not self.local_articles:
+            self._load_articles()
+        with writing(self.db):
+            ids = json.dumps(sorted({row["id"] for row in rows}))
+            local = {row["id"]: row for row in rows_as_dicts(self.db.execute(
+                f"SELECT * FROM ({LOCAL_ANNOTATIONS}) a "
+                "WHERE a.id IN (SELECT value FROM json_each(?))", [ids]))}
+            bases = {key: Version(at, on) for key, at, on in self.db.execute(
+                "SELECT key, updated_at, edited_on FROM sync_base WHERE kind = 'annotation' "
+                "AND key IN (SELECT value FROM json_each(?))", [ids])}
+            seen = set(self.db.execute(
+                "SELECT key, version FROM sync_versions WHERE kind = 'annotation' "
+                "AND key IN (SELECT value FROM json_each(?))", [ids]))
+            new: dict[str, dict] = {}
+            replaced: list[dict] = []
+            new_bases: dict[str, Version] = {}
+            merged: list[tuple[str, Version]] = []
+            for row in rows:
+                self.highest = max(self.highest, row["seq"])
+                version = Version(row["updated_at"], row["edited_on"])
+                if (row["id"], str(version)) in seen:
+                    continue
+                if version.edited_on == self.me:
+                    # Made here, and sent by a sync that stopped before it could note so:
+                    # this copy has it, or something made from it.
+                    seen.add((row["id"], str(version)))
+                    merged.append((row["id"], version))
+                    base = new_bases.get(row["id"]) or bases.get(row["id"])
+                    if base is None or version > base:
+                        new_bases[row["id"]] = version
+                    continue
+                article = self.local_articles.get(row["article_key"])
+                problem = self._unfit(row, article)
+                if problem:
+                    self._hold(row["seq"], f"annotation {row['id'][:8]}: {problem}")
+                    continue
+                seen.add((row["id"], str(version)))
+                merged.append((row["id"], version))
+                mine = local.get(row["id"]) or new.get(row["id"])
+                if mine is None:
+                    new[row["id"]] = self._as_local(row, article)
+                    new_bases[row["id"]] = version
+                    continue
+                mine_version = self._version_of(mine, new_bases.get(row["id"])
+                                                or bases.get(row["id"]))
+                if mine_version == version:
+                    new_bases[row["id"]] = version
+                    continue
+                parents = set(row["parents"] or [])
+                self._close_conflicts("annotation", row["id"], parents)
+                if str(mine_version) in parents or version > mine_version:
+                    if str(mine_version) not in parents and not _same_annotation(mine, row):
+                        self._conflict("annotation", row["id"], article["id"], kept=version,
+                                       lost=mine_version, lost_values=self._snapshot(mine),
+                                       kept_values=self._snapshot(row))
+                    replacement = self._as_local(row, article)
+                    if row["id"] in new:
+                        new[row["id"]] = replacement
+                    else:
+                        replaced = [r for r in replaced if r["id"] != row["id"]]
+                        replaced.append(replacement)
+                    local[row["id"]] = replacement
+                    new_bases[row["id"]] = version
+                elif not _same_annotation(mine, row):
+                    # The version here stands, still this copy's to send as it is.
+                    self._conflict("annotation", row["id"], article["id"], kept=mine_version,
+                                   lost=version, lost_values=self._snapshot(row),
+                                   kept_values=self._snapshot(mine))
+            self._write(list(new.values()), replaced)
+            state.set_bases(self.db, "annotation", new_bases.items())
+            state.mark_seen(self.db, "annotation", merged)
+
+    def _version_of(self, row: dict, base: Version | None) -> Version:
+        """The version of a row here: the one last exchanged, or this copy's own if changed."""
+        if base is not None and base.updated_at == row["updated_at"]:
+            return base
+        return Version(row["updated_at"], row.get("edited_on") or self.me)
+
+    def _unfit(self, row: dict, article: dict | None) -> str | None:
+        """Why an incoming annotation cannot be stored here (yet), or None."""
+        if article is None:
+            return "its article is not in this copy yet"
+        if row["revision"] > article["revision"]:
+            return f"it was made on revision {row['revision']}, which this copy does not have yet"
+        text = self._text(article["id"], row["revision"])
+        if not (0 <= row["start"] < row["end"] <= len(text)) or \
+                text[row["start"]:row["end"]] != row["exact"]:
+            return "its words are not at its place in the article's text here"
+        return None
+
+    def _text(self, article_id: str, number: int) -> str:
+        if (article_id, number) not in self.texts:
+            if len(self.texts) > 8:
+                self.texts.clear()
+            self.texts[(article_id, number)] = self.db.execute(
+                "SELECT text FROM revisions WHERE article_id = ? AND number = ?",
+                [article_id, number]).fetchone()[0]
+        return self.texts[(article_id, number)]
+
+    def _as_local(self, row: dict, article: dict) -> dict:
+        """An incoming version as this copy's annotations row (plus what goes beside it)."""
+        values = {field: row[field] for field in ANNOTATION_FIELDS}
+        return {"id": row["id"], "article_id": article["id"], **values,
+                "source_id": self._source_id(row), "updated_at": row["updated_at"],
+                "edited_on": row["edited_on"], "anchors": row["anchors"],
+                "source": row["source"], "role": row["role"],
+                "organization": row["organization"]}
+
+    def _source_id(self, row: dict) -> int | None:
+        name = row["source"]
+        if not name or not name.strip():
+            return None
+        key = name.casefold()
+        if key not in self.sources:
+            self.sources[key] = ensure_source(self.db, name, role=row["role"],
+                                              organization=row["organization"])["id"]
+        return self.sources[key]
+
+    def _write(self, new: list[dict], replaced: list[dict]) -> None:
+        listed = ", ".join(f'"{column}"' for column in COLUMNS)
+        marks = ", ".join("?" for _ in COLUMNS)
+        self.db.conn.executemany(f"INSERT INTO annotations ({listed}) VALUES ({marks})",
+                                 [[row[column] for column in COLUMNS] for row in new])
+        assignments = ", ".join(f'"{column}" = ?' for column in COLUMNS if column != "id")
+        self.db.conn.executemany(
+            f"UPDATE annotations SET {assignments} WHERE id = ?",
+            [[row[column] for column in COLUMNS if column != "id"] + [row["id"]]
+             for row in replaced])
+        self._anchor([*new, *replaced], fresh={row["id"] for row in new})
+        self.report.received_annotations += len(new) + len(replaced)
+        self.report.received_deleted += sum(1 for row in replaced if row["deleted_at"])
+
+    def _anchor(self, rows: list[dict], fresh: set[str]) -> None:
+        """Anchors on this copy's newer revisions: the analyst's reviewed ones as sent, the
+        rest placed by the engine as importing the revision here would."""
+        groups: dict[tuple[str, int, int], list[dict]] = {}
+        for row in rows:
+            newest = self._newest(row["article_id"])
+            if row["id"] not in fresh:
+                self.db.execute("DELETE FROM anchors WHERE annotation_id = ?", [row["id"]])
+            if row["revision"] >= newest:
+                continue
+            reviewed = {}
+            for anchor in json.loads(row["anchors"] or "[]"):
+                fitting = self._fitting(anchor, row)
+                if fitting is not None:
+                    reviewed[anchor["revision"]] = fitting
+            for number in range(row["revision"] + 1, newest + 1):
+                if number in reviewed:
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO anchors (annotation_id, revision, kind, start, "
+                        '"end", current, reason, verified, reviewed_at) '
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [row["id"], *reviewed[number]])
+                else:
+                    groups.setdefault((row["article_id"], row["revision"], number), []).append(row)
+        for (article_id, made_on, number), members in groups.items():
+            made = [(row["kind"], row["exact"], Selector(row["exact"], row["prefix"],
+                                                         row["suffix"], row["start"], row["end"]))
+                    for row in members]
+            results = placed(self._text(article_id, made_on), self._text(article_id, number), made)
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO anchors (annotation_id, revision, kind, start, \"end\", "
+                "current, reason, verified, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                [(row["id"], number, anchor.kind, anchor.start, anchor.end, current,
+                  anchor.reason, verified)
+                 for row, (anchor, current, verified) in zip(members, results)])
+
+    def _newest(self, article_id: str) -> int:
+        return self.db.execute("SELECT revision FROM articles WHERE id = ?",
+                               [article_id]).fetchone()[0]
+
+    def _fitting(self, anchor: Any, row: dict) -> tuple | None:
+        """A sent anchor's values if it fits this copy's text of its revision, else None."""
+        if not isinstance(anchor, dict) or not isinstance(anchor.get("revision"), int):
+            return None
+        number = anchor["revision"]
+        if not row["revision"] < number <= self._newest(row["article_id"]):
+            return None
+        if anchor.get("kind") != "orphan":
+            text = self._text(row["article_id"], number)
+            start, end = anchor.get("start"), anchor.get("end")
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end
+                    <= len(text) and text[start:end] == anchor.get("current")):
+                return None
+        return tuple(anchor.get(field) for field in ANCHOR_FIELDS[1:])
+
+    @staticmethod
+    def _snapshot(row: dict) -> dict:
+        """What a conflict keeps of a version: every field, its source by name, its anchors."""
+        return {**{field: row.get(field) for field in ANNOTATION_FIELDS},
+                "source": row.get("source"), "role": row.get("role"),
+                "organization": row.get("organization"), "anchors": row.get("anchors"),
+                "updated_at": row["updated_at"]}
+
+    # --- conflicts --------------------------------------------------------------------------
+
+    def _conflict(self, subject: str, record_id: str, article_id: str, *, kept: Version,
+                  lost: Version, lost_values: dict, kept_values: dict) -> None:
+        """Keep the losing side of a concurrent edit, open, and in the history."""
+        lost_values = {**lost_values, "edited_on": lost.edited_on}
+        kept_values = {**kept_values, "edited_on": kept.edited_on}
+        stamp = now()
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO conflicts (subject, record_id, article_id, kept_version, "
+            "lost_version, lost, found_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [subject, record_id, article_id, str(kept), str(lost),
+             json.dumps(lost_values, ensure_ascii=False), stamp])
+        if cursor.rowcount:
+            self.db.execute(
+                "INSERT INTO history (subject, annotation_id, article_id, action, before, after, "
+                "at, undone) VALUES (?, ?, ?, 'conflict', ?, ?, ?, 1)",
+                [subject, record_id if subject == "annotation" else None, article_id,
+                 json.dumps(lost_values, ensure_ascii=False),
+                 json.dumps(kept_values, ensure_ascii=False), stamp])
+
+    def _close_conflicts(self, subject: str, record_id: str, parents: set[str]) -> None:
+        """Conflicts whose losing side a version knowingly replaces were resolved elsewhere."""
+        if not parents:
+            return
+        self.db.execute(
+            "UPDATE conflicts SET resolved_at = ? WHERE subject = ? AND record_id = ? "
+            "AND resolved_at IS NULL AND lost_version IN (SELECT value FROM json_each(?))",
+            [now(), subject, record_id, json.dumps(sorted(parents))])
