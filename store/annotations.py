@@ -41,6 +41,9 @@ EDITABLE = ("kind", "start", "end", "source", "role", "via", "confidence", "grad
 # own selectors; made on an older one, its anchor on the newest (an orphan, or no anchor at
 # all, has no place: start and end are NULL). The made-on selectors are kept beside it.
 _ANCHORED = "a.revision < ar.revision"
+# Whether a sync found a concurrent edit of the annotation that nobody has resolved yet.
+_CONFLICT_OF = ("EXISTS (SELECT 1 FROM conflicts c WHERE c.record_id = a.id "
+                "AND c.subject = 'annotation' AND c.resolved_at IS NULL)")
 _SELECT = f"""
     SELECT a.id, a.article_id, a.kind,
            CASE WHEN {_ANCHORED} THEN an.start ELSE a.start END AS start,
@@ -56,7 +59,7 @@ _SELECT = f"""
            a.revision, a.start AS made_start, a."end" AS made_end,
            CASE WHEN {_ANCHORED} THEN coalesce(an.reason, 'no anchor on the newest revision')
                 ELSE '' END AS reason,
-           an.reviewed_at, a.analyst, a.origin
+           an.reviewed_at, a.analyst, a.origin, {_CONFLICT_OF} AS conflict
     FROM annotations a
     JOIN articles ar ON ar.id = a.article_id
     LEFT JOIN anchors an ON an.annotation_id = a.id AND an.revision = ar.revision
@@ -507,7 +510,7 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
                       min_confidence: int | None = None, max_confidence: int | None = None,
                       deleted: bool | None = False, in_trash: bool | None = False,
                       anchor: str | None = None, verified: bool | None = None,
-                      analyst: str | None = None,
+                      analyst: str | None = None, conflict: bool | None = None,
                       ordered_scan: bool = False) -> tuple[str, list[Any]]:
     """A WHERE clause and its parameters for the listing filters.
 
@@ -523,6 +526,8 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
     ``ANCHOR_KINDS``: made on the newest, an annotation is ``exact``); ``verified`` keeps the
     quotes whose words still stand verbatim in their quotation marks (True) or not (False).
     ``analyst`` keeps those made by the analyst of that name (the whole name, any case).
+    ``conflict`` keeps those with a concurrent edit from another copy still to resolve (True)
+    or without (False).
     ``ordered_scan`` (for a page in ``created`` order) has SQLite walk the created_at index and
     test each row against the full-text matches and the source, stopping when the page is
     full, instead of fetching and sorting every match: ten to a hundred times faster for a
@@ -555,6 +560,8 @@ def annotation_filter(*, article_id: str | None = None, kind: str | None = None,
     if analyst is not None:
         clauses.append("a.analyst = ? COLLATE NOCASE")
         params.append(" ".join(analyst.split()))
+    if conflict is not None:
+        clauses.append(_CONFLICT_OF if conflict else f"NOT {_CONFLICT_OF}")
     if anchor is not None:
         if anchor not in ANCHOR_KINDS:
             raise ValidationError(f"unknown anchor {anchor!r}",
@@ -687,5 +694,7 @@ def _rows(cursor: Any) -> list[dict]:
     for values in cursor.fetchall():
         row = dict(zip(columns, values))
         row["tags"] = json.loads(row["tags"])
+        if "conflict" in row:
+            row["conflict"] = bool(row["conflict"])
         rows.append(row)
     return rows

@@ -4,7 +4,7 @@ turned into the keyword arguments of ``store.annotations.list_annotations`` and
 (``parse_library_filter``, at the end).
 
     russian troops kind:claim source:skibitskyi tag:recruitment conf>=5 article:3f2a deleted:yes
-    anchor:changed verified:no by:ana
+    anchor:changed verified:no by:ana conflict:yes
 
 Words that are not terms go to the full-text index (the span, note, source, role, via and
 tags), whole words only, where nothing a person types can be a syntax error. ``source:`` finds
@@ -15,7 +15,8 @@ stands for the term's whole range, so ``conf>=5`` is "at least likely" (56% and 
 annotations whose place in the newest revision is ``exact``, ``moved``, ``changed`` or
 ``orphan``; ``verified:no`` the quotes no longer verbatim or out of their quotation marks.
 ``by:`` keeps what the analyst of that name made (the whole name, any case; quote a name
-with spaces). A term that cannot mean anything (``conf>=abc``, ``kind:opinion``) raises a
+with spaces). ``conflict:yes`` keeps the annotations a sync found changed in two copies at
+once and nobody has resolved, deleted ones too (a delete may be the side that stands). A term that cannot mean anything (``conf>=abc``, ``kind:opinion``) raises a
 ``ValidationError`` whose advice shows how to write it, so the screen can say so while the
 analyst is still typing.
 """
@@ -35,10 +36,11 @@ from store.confidence import read_confidence
 from store.errors import NotFoundError, ValidationError
 
 SYNTAX = ("words  kind:claim  source:name  tag:T  conf>=5 (term)  conf>=60 (%)  article:ID  "
-          "deleted:yes  anchor:changed  verified:no  by:analyst")
+          "deleted:yes  anchor:changed  verified:no  by:analyst  conflict:yes")
 """A one-line reminder of what the filter line understands."""
 
-NAMES = ("kind", "source", "tag", "conf", "article", "deleted", "anchor", "verified", "by")
+NAMES = ("kind", "source", "tag", "conf", "article", "deleted", "anchor", "verified", "by",
+         "conflict")
 _ALIASES = {"confidence": "conf", "tags": "tag"}
 _SIGNS = {"≥": ">=", "≤": "<="}
 CONFIDENCE_ADVICE = ("write a term digit 1–7 or a percent from 0 to 100: conf>=5 is at least "
@@ -113,6 +115,9 @@ def parse_filter(line: str, db: sqlite_utils.Database | None = None) -> dict[str
         filters["min_confidence"] = low
     if high is not None:
         filters["max_confidence"] = high
+    if filters.get("conflict") and "deleted" not in filters:
+        # The side that stands may be a delete: the conflict is still to be seen.
+        filters["deleted"] = None
     search = " ".join(word for word in words if word)
     if search.strip():
         filters["search"] = search
@@ -131,6 +136,13 @@ def _term(name: str, value: str, db: sqlite_utils.Database | None) -> dict[str, 
         return {"analyst": value}
     if name == "anchor":
         return {"anchor": _anchor(value)}
+    if name == "conflict":
+        answer = value.lower()
+        if answer not in _YES or _YES[answer] is None:
+            raise ValidationError(f"conflict:{value} is neither yes nor no",
+                                  "write conflict:yes for annotations changed in two copies at "
+                                  "once that are still to resolve")
+        return {"conflict": _YES[answer]}
     if name == "verified":
         answer = value.lower()
         if answer not in _YES or _YES[answer] is None:
@@ -209,7 +221,8 @@ def _example(name: str) -> str:
     return {"kind": "kind:claim", "source": 'source:lamrani or source:"Omar Lamrani"',
             "tag": "tag:urgent", "article": "article:3f2a", "deleted": "deleted:yes",
             "conf": "conf>=5 or conf>=60", "anchor": "anchor:changed",
-            "verified": "verified:no", "by": 'by:ana or by:"Ana Ruiz"'}[name]
+            "verified": "verified:no", "by": 'by:ana or by:"Ana Ruiz"',
+            "conflict": "conflict:yes"}[name]
 
 
 # --- the library's filter line ---------------------------------------------------------------
