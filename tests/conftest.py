@@ -191,12 +191,19 @@ def pg_cluster():
     listening on 127.0.0.1 with a password; stopped and removed at the end."""
     from pg_cluster import PgCluster, Unavailable
 
+    import os
+
     try:
         cluster = PgCluster()
     except Unavailable as why:
         _postgres_missing(str(why))
-    with cluster:
-        yield cluster
+    with pytest.MonkeyPatch.context() as patch:
+        # libpq reads PGSSLMODE, PGPASSWORD, PGOPTIONS and the like from the environment; a
+        # developer's own would change what the tests (and the processes they start) see.
+        for name in [name for name in os.environ if name.startswith("PG")]:
+            patch.delenv(name)
+        with cluster:
+            yield cluster
 
 
 @pytest.fixture

@@ -85,8 +85,10 @@ class PgCluster:
     for it or for roles made with ``create_role``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
         self.bin = find_binaries()
+        # Extra server settings, written as given (quote strings: {"timezone": "'UTC'"}).
+        self.settings = dict(settings or {})
         self._as_account: list[str] = []
         self._account: pwd.struct_passwd | None = None
         if os.geteuid() == 0:
@@ -191,6 +193,7 @@ class PgCluster:
             "port": str(self.port),
             "unix_socket_directories": f"'{self.folder / 'socket'}'",
             **FAST_SETTINGS,
+            **self.settings,
         }
         # postgresql.auto.conf is read last, so these win over anything initdb wrote.
         lines = [f"{name} = {value}" for name, value in settings.items()]

@@ -7,11 +7,15 @@ tables, and a server that does not speak TLS.
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import psycopg
 import pytest
 from psycopg import errors
+from psycopg.conninfo import conninfo_to_dict
 
-from pg_cluster import free_port
+from pg_cluster import PgCluster, StartFailed, free_port
 
 # Names of the databases earlier tests in this process were given (see the emptiness test).
 DATABASES_SEEN: list[str] = []
@@ -28,14 +32,14 @@ def test_the_server_answers_over_tcp_on_127_0_0_1_with_the_password(pg_cluster, 
 
 
 def test_a_wrong_password_is_refused(pg_cluster, pg_database):
-    database = pg_database.rsplit("/", 1)[1]
+    database = conninfo_to_dict(pg_database)["dbname"]
     wrong = pg_cluster.url(database, user="margin_admin", password="not-the-password")
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         psycopg.connect(wrong).close()
 
 
 def test_a_url_without_a_password_is_refused(pg_cluster, pg_database):
-    database = pg_database.rsplit("/", 1)[1]
+    database = conninfo_to_dict(pg_database)["dbname"]
     with pytest.raises(psycopg.OperationalError, match="password"):
         psycopg.connect(pg_cluster.url(database, user="margin_admin")).close()
 
@@ -60,7 +64,7 @@ def test_each_test_gets_an_empty_database_of_its_own(pg_cluster, pg_database, tu
 
 
 def test_terminate_backends_kills_an_open_connection(pg_cluster, pg_database):
-    database = pg_database.rsplit("/", 1)[1]
+    database = conninfo_to_dict(pg_database)["dbname"]
     victim = psycopg.connect(pg_cluster.url(database, application_name="margin-sync"))
     bystander = psycopg.connect(pg_cluster.url(database, application_name="someone-else"))
     try:
@@ -80,7 +84,7 @@ def test_terminate_backends_kills_an_open_connection(pg_cluster, pg_database):
 
 def test_a_role_without_privileges_cannot_create_a_table_in_someone_elses_database(
         pg_cluster, pg_database):
-    database = pg_database.rsplit("/", 1)[1]
+    database = conninfo_to_dict(pg_database)["dbname"]
     pg_cluster.create_role("reader_only", "reader-password")
     try:
         with psycopg.connect(pg_cluster.url(database, "reader_only", "reader-password")) as conn:
@@ -107,7 +111,7 @@ def test_the_owner_of_a_database_can_create_tables_in_it(pg_cluster):
 
 
 def test_requiring_tls_of_this_server_fails_with_an_ssl_error(pg_cluster, pg_database):
-    database = pg_database.rsplit("/", 1)[1]
+    database = conninfo_to_dict(pg_database)["dbname"]
     with pytest.raises(psycopg.OperationalError, match="SSL"):
         psycopg.connect(pg_cluster.url(database, sslmode="require")).close()
 
@@ -116,3 +120,15 @@ def test_a_free_port_refuses_connections(pg_cluster):
     url = pg_cluster.url("postgres").replace(f":{pg_cluster.port}/", f":{free_port()}/")
     with pytest.raises(psycopg.OperationalError, match="refused"):
         psycopg.connect(url, connect_timeout=5).close()
+
+
+def test_a_server_that_cannot_start_says_why_and_leaves_nothing_behind(pg_cluster, monkeypatch):
+    # (pg_cluster only so that this skips, or fails in CI, where PostgreSQL is missing.)
+    made = []
+    real_mkdtemp = tempfile.mkdtemp
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda **kw: made.append(real_mkdtemp(**kw)) or made[-1])
+    broken = PgCluster(settings={"shared_buffers": "'plenty'"})
+    with pytest.raises(StartFailed, match="shared_buffers") as failure:
+        broken.start()
+    assert "end of its log" in str(failure.value)
+    assert len(made) == 1 and not os.path.exists(made[0])
