@@ -170,3 +170,51 @@ def no_system_clipboard(monkeypatch):
     overwrites the clipboard of the machine it runs on; tests/test_clipboard.py drives a real one."""
     monkeypatch.setattr("tui.copying.copy_to_system", lambda text: False)
     monkeypatch.delenv("TMUX", raising=False)
+
+
+# --- A real PostgreSQL server (margin sync) -------------------------------------------------
+
+def _postgres_missing(why: str):
+    """Without PostgreSQL a developer's run skips the sync tests; under CI (``CI=true``, the
+    rule tests/test_citeproc.py follows) they fail, since a sync suite that silently skips in
+    CI would prove nothing."""
+    import os
+
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"PostgreSQL must run in CI: {why}", pytrace=False)
+    pytest.skip(f"needs PostgreSQL: {why}")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL server for this pytest process (each xdist worker has its own),
+    listening on 127.0.0.1 with a password; stopped and removed at the end."""
+    from pg_cluster import PgCluster, Unavailable
+
+    import os
+
+    try:
+        cluster = PgCluster()
+    except Unavailable as why:
+        _postgres_missing(str(why))
+    with pytest.MonkeyPatch.context() as patch:
+        # libpq reads PGSSLMODE, PGPASSWORD, PGOPTIONS and the like from the environment; a
+        # developer's own would change what the tests (and the processes they start) see.
+        for name in [name for name in os.environ if name.startswith("PG")]:
+            patch.delenv(name)
+        with cluster:
+            yield cluster
+
+
+@pytest.fixture
+def pg_database(pg_cluster) -> str:
+    """A fresh, empty database of its own for this test; yields the superuser's URL to it.
+    Dropped afterwards, ending any connections the test left open."""
+    import uuid
+
+    name = f"margin_test_{uuid.uuid4().hex[:12]}"
+    pg_cluster.create_database(name)
+    try:
+        yield pg_cluster.url(name)
+    finally:
+        pg_cluster.drop_database(name)
