@@ -481,7 +481,7 @@ class _Merger:
             if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end
                     <= len(text) and text[start:end] == anchor.get("current")):
                 return None
-        return tuple(anchor.get(field) for field in ANCHOR_FIELDS[1:])
+        return tuple(anchor.get(field) for field in ANCHOR_FIELDS)
 
     @staticmethod
     def _snapshot(row: dict) -> dict:

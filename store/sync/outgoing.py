@@ -88,9 +88,14 @@ def send(db: sqlite_utils.Database, connection: Any, report: Any,
     if total == 0:
         return
     with connection.transaction():
+        copied = 0
         for table, columns in (("articles", ARTICLE_COLUMNS), ("revisions", REVISION_COLUMNS),
                                ("annotations", ANNOTATION_COLUMNS)):
-            _copy_in(connection, table, columns, changes[table], progress, total)
+            _copy_in(connection, table, columns, changes[table])
+            copied += len(changes[table])
+            if progress:
+                # Streamed, not yet committed: the server takes them all or none.
+                progress("sending", copied, total)
         connection.execute("SELECT pg_advisory_xact_lock(%s)", [WRITING_LOCK])
         for table, columns in (("articles", ARTICLE_COLUMNS), ("revisions", REVISION_COLUMNS),
                                ("annotations", ANNOTATION_COLUMNS)):
@@ -117,12 +122,9 @@ def send(db: sqlite_utils.Database, connection: Any, report: Any,
         report.problems.append(
             f"revision {number} of article {article_key[:8]} differs between this copy and the "
             "team's server, so it was not sent; the two copies met different texts")
-    if progress:
-        progress("sending", total, total)
 
 
-def _copy_in(connection: Any, table: str, columns: tuple[str, ...], rows: list[dict],
-             progress: Progress | None, total: int) -> None:
+def _copy_in(connection: Any, table: str, columns: tuple[str, ...], rows: list[dict]) -> None:
     """COPY rows into a temporary table shaped like one of margin's (without its numbering)."""
     listed = ", ".join(f'"{column}"' for column in columns)
     connection.execute(f"CREATE TEMPORARY TABLE outgoing_{table} ON COMMIT DROP AS "
