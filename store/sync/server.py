@@ -104,6 +104,7 @@ def prepare(connection: Any, place: str) -> str:
     with connection.transaction():
         version = _version(connection)
         if version == SERVER_SCHEMA:
+            _check_privileges(connection, place)
             return _server_id(connection)
         connection.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_LOCK])
         version = _version(connection)
@@ -116,6 +117,29 @@ def prepare(connection: Any, place: str) -> str:
             connection.execute(script)
         connection.execute("UPDATE margin.server SET schema_version = %s", [SERVER_SCHEMA])
         return _server_id(connection)
+
+
+# What a copy needs of the server: read and add rows, number them, and stage them in a
+# temporary table.
+# (CASE, since naming a table in a schema one may not use is itself refused.)
+_PRIVILEGES = """
+    SELECT CASE WHEN has_schema_privilege('margin', 'USAGE') THEN
+               has_table_privilege('margin.articles', 'SELECT, INSERT')
+               AND has_table_privilege('margin.revisions', 'SELECT, INSERT')
+               AND has_table_privilege('margin.annotations', 'SELECT, INSERT')
+               AND has_sequence_privilege('margin.changes', 'USAGE')
+               AND has_database_privilege(current_database(), 'TEMPORARY')
+           ELSE false END
+"""
+
+
+def _check_privileges(connection: Any, place: str) -> None:
+    """Refuse before anything is read or written when this user cannot take part."""
+    if not connection.execute(_PRIVILEGES).fetchone()[0]:
+        user = connection.execute("SELECT current_user").fetchone()[0]
+        raise SyncError(f"{user} may not read and add to margin's tables on {place}",
+                        "ask the database's owner to grant USAGE on schema margin, SELECT and "
+                        "INSERT on its tables and USAGE on margin.changes")
 
 
 def _version(connection: Any) -> int:
