@@ -16,7 +16,9 @@ in ``w3c``) for a full backup; ``store.interchange`` reads them back as deleted.
 The W3C mapping (one ``Annotation`` per margin annotation, inside an ``AnnotationCollection``):
 
 - ``id`` ``urn:uuid:<id>``; ``motivation`` ``classifying`` (the analyst classifies a span as a
-  claim or a quote); ``created`` and ``modified`` are ``created_at`` and ``updated_at``.
+  claim or a quote); ``created`` and ``modified`` are ``created_at`` and ``updated_at``;
+  ``creator`` is the analyst who made it, a ``Person`` with a ``name`` (none for annotations
+  made before margin recorded who made them).
 - ``target``: a ``SpecificResource`` whose ``source`` is the article's URL, or
   ``urn:sha256:<text_sha256>`` of the revision when it has none, with a ``TextQuoteSelector``
   (exact, prefix, suffix) and a ``TextPositionSelector`` (start, end; code points, as margin
@@ -93,7 +95,7 @@ _ROW_SQL = f"""
            ar.published AS article_published, a.kind, a.start, a."end", a.exact, a.prefix, a.suffix,
            s.name AS source, s.role AS role, s.organization AS organization, a.via,
            a.confidence, a.grade, a.note, a.tags, a.created_at, a.updated_at, a.deleted_at,
-           a.revision, ar.revision AS newest_revision,
+           a.analyst, a.revision, ar.revision AS newest_revision,
            CASE WHEN {_ANCHORED} THEN coalesce(an.kind, 'orphan') ELSE 'exact' END AS anchor,
            {_CURRENT_START} AS current_start,
            CASE WHEN {_ANCHORED} THEN an."end" ELSE a."end" END AS current_end,
@@ -353,6 +355,9 @@ def w3c_annotation(row: dict, states: _RevisionStates) -> dict:
         "motivation": "classifying",
         "created": row["created_at"],
         "modified": row["updated_at"],
+        # Who made it, as the model's Agent. Only a name is known: an id would have to be
+        # invented, and one made up here would wrongly claim the same person across exports.
+        "creator": {"type": "Person", "name": row["analyst"]} if row["analyst"] else None,
         "body": _w3c_bodies(row),
         "target": target,
         "margin:article": row["article_id"],
