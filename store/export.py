@@ -47,8 +47,8 @@ the revision it was made on, its anchors on later revisions, and where it stands
 (``anchor``, ``current``, ``verified``), keys sorted, lines by article, place in the newest
 text and id. Before a revised article's annotations come its revisions, one a line
 (``"record": "revision"``, texts included), so that an import can rebuild them. ``csv`` has
-the columns of ``CSV_COLUMNS`` for spreadsheets, ``anchor``, ``current`` and ``verified`` among
-them. ``markdown`` is a report: per article its citation, then its quotes and claims in the
+the columns of ``CSV_COLUMNS`` for spreadsheets, ``anchor``, ``current``, ``verified`` and
+``analyst`` among them. ``markdown`` is a report: per article its citation, then its quotes and claims in the
 newest text's order (orphans last), each cited in the ``markdown`` style, marked when
 orphaned, changed or no longer a verbatim quote; an orphan is cited from the revision it was
 made on, with that revision's retrieval day. ``csl-json`` lists the articles whose
@@ -79,11 +79,12 @@ CONTEXT = [W3C_CONTEXT, {"margin": MARGIN_VOCABULARY}]
 
 # Each row names its article in full (title, outlet, URL, date), so a row copied out of the
 # sheet on its own still says where the words came from.
-# ``anchor``, ``current`` and ``verified`` say where the words stand in the newest revision.
+# ``anchor``, ``current`` and ``verified`` say where the words stand in the newest revision;
+# ``analyst`` who made the annotation (empty when made before margin recorded it).
 CSV_COLUMNS = ("id", "article_id", "article_title", "article_outlet", "article_url",
                "article_published", "kind", "exact", "anchor", "current", "verified", "source",
                "role", "via", "confidence", "confidence_term", "grade", "note", "tags",
-               "created_at", "updated_at")
+               "analyst", "created_at", "updated_at")
 
 # The place an annotation has in its article's newest text: its own selectors when it was made on
 # the newest revision, else its anchor there (none for an orphan). See store/annotations.py.

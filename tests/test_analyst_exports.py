@@ -135,3 +135,29 @@ def test_a_w3c_creator_from_another_tool_is_the_analyst_when_it_names_a_person(
     assert (report.added, report.rejected) == (1, [])
     assert makers(db) == {"rotational basis": analyst}
     db.conn.close()
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+def csv_rows(db) -> list[dict]:
+    import csv
+
+    return list(csv.DictReader(io.StringIO(exported(db, "csv"), newline="")))
+
+
+def test_each_csv_row_says_which_analyst_made_it_and_is_empty_when_unknown(team_db, tmp_path):
+    forget_maker(tmp_path / "team.db", PYONGYANG)
+    rows = {row["exact"]: row for row in csv_rows(team_db)}
+    assert rows[NORTH]["analyst"] == "Ana Ruiz"
+    assert rows[PYONGYANG]["analyst"] == ""
+    header = exported(team_db, "csv").splitlines()[0].split(",")
+    assert header[header.index("tags") + 1:] == ["analyst", "created_at", "updated_at"]
+
+
+def test_an_analyst_name_a_spreadsheet_would_run_as_a_formula_is_shown_as_text(tmp_path):
+    db = open_db(tmp_path / "margin.db", analyst='=HYPERLINK("http://evil.example","me")')
+    article, _ = add_article(db, read_source(str(KURSK)))
+    add_annotation_by_text(db, article["id"], kind="claim", text=NORTH)
+    [row] = csv_rows(db)
+    assert row["analyst"] == '\'=HYPERLINK("http://evil.example","me")'
+    db.conn.close()
