@@ -161,3 +161,41 @@ def test_an_analyst_name_a_spreadsheet_would_run_as_a_formula_is_shown_as_text(t
     [row] = csv_rows(db)
     assert row["analyst"] == '\'=HYPERLINK("http://evil.example","me")'
     db.conn.close()
+
+
+# --- Review ---------------------------------------------------------------------------------
+
+LONG_NAME = "Maximiliana Okonkwo-Larsen"
+
+
+async def test_reviews_by_column_names_each_analyst_cut_to_ten_and_sorts_by_them(
+        tmp_path, screen_text):
+    from tui.app import MarginApp
+    from test_review import SIZE, excerpts, open_review, settled, status
+
+    path = tmp_path / "margin.db"
+    for analyst, words in (("Ben Okafor", PYONGYANG), (LONG_NAME, "recruitment plan"),
+                           ("ana ruiz", NORTH), ("Chen Wei", "fortifications")):
+        db = open_db(path, analyst=analyst)
+        article, _ = add_article(db, read_source(str(KURSK)))
+        add_annotation_by_text(db, article["id"], kind="claim", text=words)
+        db.conn.close()
+    forget_maker(path, "fortifications")
+    async with MarginApp(path).run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        by = {words: screen.table.cells_at(row)[5].plain
+              for row, words in enumerate(excerpts(screen))}
+        assert by == {PYONGYANG: "Ben Okafor", "recruitment plan": "Maximilia…",
+                      NORTH: "ana ruiz", "fortifications": ""}
+        shown = screen_text(pilot.app)
+        header = next(line for line in shown.splitlines() if "Excerpt" in line)
+        assert "Maximilia…" in shown and LONG_NAME not in shown
+        await pilot.click("#annotations", offset=(header.index(" By ") + 1, 0))
+        screen = await settled(pilot)
+        # A to Z whatever the case; an annotation whose maker is unknown comes last.
+        assert excerpts(screen) == [NORTH, PYONGYANG, "recruitment plan", "fortifications"]
+        assert "sorted by analyst, A to Z" in status(screen)
+        assert screen.table.columns[5].label.plain == "By ▲"
+        await pilot.click("#annotations", offset=(header.index(" By ") + 1, 0))
+        screen = await settled(pilot)
+        assert excerpts(screen) == ["recruitment plan", PYONGYANG, NORTH, "fortifications"]
