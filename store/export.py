@@ -48,10 +48,11 @@ the revision it was made on, its anchors on later revisions, and where it stands
 text and id. Before a revised article's annotations come its revisions, one a line
 (``"record": "revision"``, texts included), so that an import can rebuild them. ``csv`` has
 the columns of ``CSV_COLUMNS`` for spreadsheets, ``anchor``, ``current``, ``verified`` and
-``analyst`` among them. ``markdown`` is a report: per article its citation, then its quotes and claims in the
-newest text's order (orphans last), each cited in the ``markdown`` style, marked when
-orphaned, changed or no longer a verbatim quote; an orphan is cited from the revision it was
-made on, with that revision's retrieval day. ``csl-json`` lists the articles whose
+``analyst`` among them. ``markdown`` is a report: per article its citation, then its quotes
+and claims in the newest text's order (orphans last), each cited in the ``markdown`` style,
+marked when orphaned, changed or no longer a verbatim quote; an orphan is cited from the
+revision it was made on, with that revision's retrieval day. Who noted them is said once at
+the top when one analyst made them all, else beside each ("noted by Ana Ruiz"). ``csl-json`` lists the articles whose
 annotations are exported (or the one article asked for, annotated or not).
 """
 
@@ -476,6 +477,11 @@ def _write_markdown(db: sqlite_utils.Database, out: TextIO, article_id: str | No
     from store.revisions.citing import cites_own_revision
 
     out.write("# Annotations\n")
+    makers = _makers(db, article_id, include_deleted)
+    if len(makers) == 1 and None not in makers:
+        # One analyst noted everything: said once, not on every annotation.
+        out.write(f"\nNoted by {markdown_escape(_one_line(makers.pop()))}.\n")
+    named = len(makers) > 1
     written = 0
     for article in _articles_in_scope(db, article_id, include_deleted):
         out.write(f"\n## {_heading(article['title'])}\n\n")
@@ -494,11 +500,22 @@ def _write_markdown(db: sqlite_utils.Database, out: TextIO, article_id: str | No
             standing = _markdown_standing(row, cited)
             if standing:
                 out.write("\n" + standing + "\n")
-            details = _markdown_details(row)
+            details = _markdown_details(row, named)
             if details:
                 out.write("\n" + details + "\n")
             written += 1
     return written
+
+
+def _makers(db: sqlite_utils.Database, article_id: str | None, include_deleted: bool) -> set:
+    """Who made the annotations a report holds (None for those made before margin recorded it)."""
+    where, params = _where(article_id, include_deleted)
+    return {name for (name,) in db.execute("SELECT DISTINCT a.analyst FROM annotations a" + where,
+                                           params)}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _heading(title: str) -> str:
@@ -531,8 +548,9 @@ def _markdown_standing(row: dict, cited: dict) -> str:
     return " ".join(marks)
 
 
-def _markdown_details(row: dict) -> str:
-    """The analyst's judgement of one annotation: confidence, grade, tags, note."""
+def _markdown_details(row: dict, named: bool = False) -> str:
+    """The analyst's judgement of one annotation: confidence, grade, tags, note; with
+    ``named`` (a report of several analysts' work), who noted it."""
     parts = []
     if row["confidence"] is not None:
         parts.append(f"confidence {describe(row['confidence'])}")
@@ -542,6 +560,8 @@ def _markdown_details(row: dict) -> str:
         parts.append("tags: " + ", ".join(markdown_escape(tag) for tag in row["tags"]))
     if row["deleted_at"]:
         parts.append(f"deleted {row['deleted_at']}")
+    if named and row["analyst"]:
+        parts.append(f"noted by {markdown_escape(_one_line(row['analyst']))}")
     lines = ["*" + " · ".join(parts) + "*"] if parts else []
     if row["note"]:
         lines.append("Note: " + markdown_escape(row["note"]).replace("\n", "  \n"))

@@ -199,3 +199,45 @@ async def test_reviews_by_column_names_each_analyst_cut_to_ten_and_sorts_by_them
         await pilot.click("#annotations", offset=(header.index(" By ") + 1, 0))
         screen = await settled(pilot)
         assert excerpts(screen) == ["recruitment plan", PYONGYANG, NORTH, "fortifications"]
+
+
+# --- Markdown report ------------------------------------------------------------------------
+
+def report_blocks(db) -> tuple[str, dict[str, str]]:
+    """The report's top (up to the first article) and each annotation's part, by its words."""
+    report = exported(db, "markdown")
+    top = report[:report.index("\n## ")]
+    blocks = {}
+    for block in report.split("\n> ")[1:]:
+        words, rest = block.split("\n", 1)
+        blocks[words] = rest.split("\n### ")[0]
+    return top, blocks
+
+
+def test_a_report_of_several_analysts_work_says_who_noted_each_annotation(team_db, tmp_path):
+    chen = open_db(tmp_path / "team.db", analyst="Chen *Wei*")
+    add_annotation_by_text(chen, list_annotations(chen)[0]["article_id"], kind="claim",
+                           text="recruitment plan")
+    chen.conn.close()
+    top, blocks = report_blocks(team_db)
+    assert "noted by" not in top.lower()
+    assert "*noted by Ana Ruiz*" in blocks[NORTH]
+    assert "*noted by Ben Okafor*" in blocks[PYONGYANG]
+    assert "*noted by Chen \\*Wei\\**" in blocks["recruitment plan"]  # markup kept literal
+    # One whose maker is unknown says nothing of it; the others are still named.
+    forget_maker(tmp_path / "team.db", PYONGYANG)
+    top, blocks = report_blocks(team_db)
+    assert "noted by" not in (top + blocks[PYONGYANG]).lower()
+    assert "*noted by Ana Ruiz*" in blocks[NORTH]
+
+
+def test_a_report_of_one_analysts_work_names_them_once_at_the_top(tmp_path):
+    db = open_db(tmp_path / "margin.db", analyst="Ana *Ruiz*")
+    article, _ = add_article(db, read_source(str(KURSK)))
+    add_annotation_by_text(db, article["id"], kind="claim", text=NORTH, confidence=68)
+    add_annotation_by_text(db, article["id"], kind="quote", text=PYONGYANG)
+    top, blocks = report_blocks(db)
+    assert top == "# Annotations\n\nNoted by Ana \\*Ruiz\\*.\n"
+    assert not any("noted by" in block for block in blocks.values())
+    assert "*confidence likely (68%)*" in blocks[NORTH]
+    db.conn.close()
