@@ -500,6 +500,8 @@ ORDERINGS = {
     "confidence": "a.confidence IS NULL, a.confidence {dir}",
     "excerpt": "a.exact COLLATE NOCASE {dir}",
     "article": "ar.title COLLATE NOCASE {dir}, " + _PLACE,
+    # Made before margin recorded who made what: last either way, like a missing source.
+    "analyst": "a.analyst IS NULL, a.analyst COLLATE NOCASE {dir}",
     "position": "a.article_id {dir}, " + _PLACE,
 }
 

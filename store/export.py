@@ -16,7 +16,9 @@ in ``w3c``) for a full backup; ``store.interchange`` reads them back as deleted.
 The W3C mapping (one ``Annotation`` per margin annotation, inside an ``AnnotationCollection``):
 
 - ``id`` ``urn:uuid:<id>``; ``motivation`` ``classifying`` (the analyst classifies a span as a
-  claim or a quote); ``created`` and ``modified`` are ``created_at`` and ``updated_at``.
+  claim or a quote); ``created`` and ``modified`` are ``created_at`` and ``updated_at``;
+  ``creator`` is the analyst who made it, a ``Person`` with a ``name`` (none for annotations
+  made before margin recorded who made them).
 - ``target``: a ``SpecificResource`` whose ``source`` is the article's URL, or
   ``urn:sha256:<text_sha256>`` of the revision when it has none, with a ``TextQuoteSelector``
   (exact, prefix, suffix) and a ``TextPositionSelector`` (start, end; code points, as margin
@@ -45,11 +47,12 @@ the revision it was made on, its anchors on later revisions, and where it stands
 (``anchor``, ``current``, ``verified``), keys sorted, lines by article, place in the newest
 text and id. Before a revised article's annotations come its revisions, one a line
 (``"record": "revision"``, texts included), so that an import can rebuild them. ``csv`` has
-the columns of ``CSV_COLUMNS`` for spreadsheets, ``anchor``, ``current`` and ``verified`` among
-them. ``markdown`` is a report: per article its citation, then its quotes and claims in the
-newest text's order (orphans last), each cited in the ``markdown`` style, marked when
-orphaned, changed or no longer a verbatim quote; an orphan is cited from the revision it was
-made on, with that revision's retrieval day. ``csl-json`` lists the articles whose
+the columns of ``CSV_COLUMNS`` for spreadsheets, ``anchor``, ``current``, ``verified`` and
+``analyst`` among them. ``markdown`` is a report: per article its citation, then its quotes
+and claims in the newest text's order (orphans last), each cited in the ``markdown`` style,
+marked when orphaned, changed or no longer a verbatim quote; an orphan is cited from the
+revision it was made on, with that revision's retrieval day. Who noted them is said once at
+the top when one analyst made them all, else beside each ("noted by Ana Ruiz"). ``csl-json`` lists the articles whose
 annotations are exported (or the one article asked for, annotated or not).
 """
 
@@ -77,11 +80,12 @@ CONTEXT = [W3C_CONTEXT, {"margin": MARGIN_VOCABULARY}]
 
 # Each row names its article in full (title, outlet, URL, date), so a row copied out of the
 # sheet on its own still says where the words came from.
-# ``anchor``, ``current`` and ``verified`` say where the words stand in the newest revision.
+# ``anchor``, ``current`` and ``verified`` say where the words stand in the newest revision;
+# ``analyst`` who made the annotation (empty when made before margin recorded it).
 CSV_COLUMNS = ("id", "article_id", "article_title", "article_outlet", "article_url",
                "article_published", "kind", "exact", "anchor", "current", "verified", "source",
                "role", "via", "confidence", "confidence_term", "grade", "note", "tags",
-               "created_at", "updated_at")
+               "analyst", "created_at", "updated_at")
 
 # The place an annotation has in its article's newest text: its own selectors when it was made on
 # the newest revision, else its anchor there (none for an orphan). See store/annotations.py.
@@ -93,7 +97,7 @@ _ROW_SQL = f"""
            ar.published AS article_published, a.kind, a.start, a."end", a.exact, a.prefix, a.suffix,
            s.name AS source, s.role AS role, s.organization AS organization, a.via,
            a.confidence, a.grade, a.note, a.tags, a.created_at, a.updated_at, a.deleted_at,
-           a.revision, ar.revision AS newest_revision,
+           a.analyst, a.revision, ar.revision AS newest_revision,
            CASE WHEN {_ANCHORED} THEN coalesce(an.kind, 'orphan') ELSE 'exact' END AS anchor,
            {_CURRENT_START} AS current_start,
            CASE WHEN {_ANCHORED} THEN an."end" ELSE a."end" END AS current_end,
@@ -353,6 +357,9 @@ def w3c_annotation(row: dict, states: _RevisionStates) -> dict:
         "motivation": "classifying",
         "created": row["created_at"],
         "modified": row["updated_at"],
+        # Who made it, as the model's Agent. Only a name is known: an id would have to be
+        # invented, and one made up here would wrongly claim the same person across exports.
+        "creator": {"type": "Person", "name": row["analyst"]} if row["analyst"] else None,
         "body": _w3c_bodies(row),
         "target": target,
         "margin:article": row["article_id"],
@@ -470,6 +477,11 @@ def _write_markdown(db: sqlite_utils.Database, out: TextIO, article_id: str | No
     from store.revisions.citing import cites_own_revision
 
     out.write("# Annotations\n")
+    makers = _makers(db, article_id, include_deleted)
+    if len(makers) == 1 and None not in makers:
+        # One analyst noted everything: said once, not on every annotation.
+        out.write(f"\nNoted by {markdown_escape(_one_line(makers.pop()))}.\n")
+    named = len(makers) > 1
     written = 0
     for article in _articles_in_scope(db, article_id, include_deleted):
         out.write(f"\n## {_heading(article['title'])}\n\n")
@@ -488,11 +500,22 @@ def _write_markdown(db: sqlite_utils.Database, out: TextIO, article_id: str | No
             standing = _markdown_standing(row, cited)
             if standing:
                 out.write("\n" + standing + "\n")
-            details = _markdown_details(row)
+            details = _markdown_details(row, named)
             if details:
                 out.write("\n" + details + "\n")
             written += 1
     return written
+
+
+def _makers(db: sqlite_utils.Database, article_id: str | None, include_deleted: bool) -> set:
+    """Who made the annotations a report holds (None for those made before margin recorded it)."""
+    where, params = _where(article_id, include_deleted)
+    return {name for (name,) in db.execute("SELECT DISTINCT a.analyst FROM annotations a" + where,
+                                           params)}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _heading(title: str) -> str:
@@ -525,8 +548,9 @@ def _markdown_standing(row: dict, cited: dict) -> str:
     return " ".join(marks)
 
 
-def _markdown_details(row: dict) -> str:
-    """The analyst's judgement of one annotation: confidence, grade, tags, note."""
+def _markdown_details(row: dict, named: bool = False) -> str:
+    """The analyst's judgement of one annotation: confidence, grade, tags, note; with
+    ``named`` (a report of several analysts' work), who noted it."""
     parts = []
     if row["confidence"] is not None:
         parts.append(f"confidence {describe(row['confidence'])}")
@@ -536,6 +560,8 @@ def _markdown_details(row: dict) -> str:
         parts.append("tags: " + ", ".join(markdown_escape(tag) for tag in row["tags"]))
     if row["deleted_at"]:
         parts.append(f"deleted {row['deleted_at']}")
+    if named and row["analyst"]:
+        parts.append(f"noted by {markdown_escape(_one_line(row['analyst']))}")
     lines = ["*" + " · ".join(parts) + "*"] if parts else []
     if row["note"]:
         lines.append("Note: " + markdown_escape(row["note"]).replace("\n", "  \n"))

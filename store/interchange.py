@@ -32,7 +32,9 @@ W3C annotations from other tools import too: the span comes from a ``TextPositio
 (else from a ``TextQuoteSelector``, placed by its prefix and suffix, and refused when the quote
 occurs more than once and they do not single out one place), the kind from a
 ``classifying`` body (``claim`` when there is none), the note from ``commenting`` bodies (and
-bodies without a purpose, as Hypothesis writes comments), tags from ``tagging`` bodies. An id
+bodies without a purpose, as Hypothesis writes comments), tags from ``tagging`` bodies, who
+made it from a ``creator`` that is a ``Person`` with a name, or a bare name (an address names
+no one, so then, as for a file that names no creator, it is whoever imports it). An id
 that is not ``urn:uuid:`` becomes a name-based UUID of it, so re-importing is still a no-op.
 """
 
@@ -41,6 +43,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import uuid
 from dataclasses import dataclass, field
@@ -381,7 +384,27 @@ def _from_w3c(annotation: dict, where: str, name: str) -> _Incoming:
                            ("modified", "updated_at")):
         if key in annotation:
             setattr(record, attribute, annotation[key])
+    record.analyst = _creator_name(annotation.get("creator"))
     return record
+
+
+# A scheme and no spaces: an IRI (https://…, mailto:…, acct:…), which names no one readably.
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*")
+
+
+def _creator_name(creator: Any) -> str | None:
+    """The analyst a W3C ``creator`` names: the name of a ``Person`` (as margin writes it),
+    or a bare string that is a name rather than an address; the first such of a list."""
+    if isinstance(creator, list):
+        return next(filter(None, map(_creator_name, creator)), None)
+    if isinstance(creator, dict):
+        name = creator.get("name") if "Person" in _types(creator) else None
+    else:
+        name = creator if isinstance(creator, str) and not _IRI.fullmatch(creator.strip()) \
+            else None
+    if not isinstance(name, str) or not name.strip():
+        return None
+    return " ".join(name.split())
 
 
 def _w3c_id(raw: str) -> str:

@@ -32,7 +32,7 @@ from textual.widgets import Input, Static
 from store import annotations as store_annotations
 from store import confidence as confidence_terms
 from store.citations.quotes import quote_span
-from store.display import display_safe
+from store.display import display_safe, excerpt
 from store.errors import MarginError, ValidationError
 from store.query import SYNTAX, parse_filter
 from tui.copying import copy_citation, copy_citation_as
@@ -51,6 +51,9 @@ PAGE = 100
 LOAD_AHEAD = 30
 """Fetch the next page when the cursor comes this close to the last row loaded."""
 
+BY_LENGTH = 10
+"""Characters of the analyst's name the By column shows: enough to tell a team apart."""
+
 # (column key, header, width or None for the rest, the ordering of list_annotations)
 COLUMNS = (
     ("kind", "Kind", 5, "kind"),
@@ -58,10 +61,12 @@ COLUMNS = (
     ("confidence", "Confidence", 25, "confidence"),
     ("excerpt", "Excerpt", None, "excerpt"),
     ("article", "Article", 24, "article"),
+    ("analyst", "By", BY_LENGTH, "analyst"),
     ("date", "Date", 10, "created"),
 )
 ORDER_LABELS = {ordering: label.lower() for _, label, _, ordering in COLUMNS}
 ORDER_LABELS["created"] = "date"
+ORDER_LABELS["analyst"] = "analyst"
 # Sorting by a new column starts ascending, except where the largest first is what one wants.
 STARTS_DESCENDING = frozenset({"created", "confidence"})
 EXCERPT_LENGTH = 300
@@ -81,6 +86,7 @@ def row_cells(annotation: dict) -> tuple[Text, ...]:
         "" if pct is None else confidence_terms.describe(pct),
         words,
         " ".join((annotation.get("article_title") or "").split()),
+        excerpt(annotation.get("analyst") or "", BY_LENGTH),
         (annotation.get("created_at") or "")[:10],
     )
     cells = [Text(display_safe(value, one_line=True), style=style) for value in values]
