@@ -91,18 +91,11 @@ def add_annotations_bulk(db: sqlite_utils.Database, rows: Iterable[Mapping[str, 
                 "source_id": _source_id(db, sources, row.get("source"), row.get("role")),
                 "created_at": stamp, "updated_at": stamp, "deleted_at": None, **made})
             for annotation_id, (article_id, fields, row) in zip(ids, checked)]
-        trigger = _drop_trigger(db, FTS_TRIGGER)
-        # A rebuild sorts every row of the table, so it pays only when most rows are new: when
-        # the import at least doubles the table. max(rowid) is at least the rows already there.
-        set_aside = _drop_indexes(db, "annotations") if len(values) >= last_rowid else []
         try:
-            db.conn.executemany(_INSERT_ANNOTATIONS, values)
+            set_aside = _store_rows(db, values, last_rowid)
         except sqlite3.IntegrityError as error:
             raise ValidationError(f"the annotations were not stored ({error})",
                                   "give each annotation an id of its own, or none") from None
-        if trigger is not None:
-            db.execute(_FILL_FTS, [last_rowid])
-            db.execute(trigger)
         if record_history:
             last_history = db.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()[0]
             if len(values) >= last_history:
@@ -111,6 +104,31 @@ def add_annotations_bulk(db: sqlite_utils.Database, rows: Iterable[Mapping[str, 
         for sql in set_aside:
             db.execute(sql)
     return ids
+
+
+def store_rows(db: sqlite_utils.Database, values: list[tuple]) -> None:
+    """Write complete annotation rows (values in ``COLUMNS`` order, already checked) fast,
+    inside the caller's write transaction: for merges that bring many at once."""
+    if not values:
+        return
+    last_rowid = db.execute("SELECT coalesce(max(rowid), 0) FROM annotations").fetchone()[0]
+    with _roomy_page_cache(db, len(values)):
+        for sql in _store_rows(db, values, last_rowid):
+            db.execute(sql)
+
+
+def _store_rows(db: sqlite_utils.Database, values: list[tuple], last_rowid: int) -> list[str]:
+    """Insert the rows with the full-text index filled once for all of them; returns the SQL
+    of the indexes set aside, for the caller to rebuild when its other writes are done."""
+    trigger = _drop_trigger(db, FTS_TRIGGER)
+    # A rebuild sorts every row of the table, so it pays only when most rows are new: when
+    # the import at least doubles the table. max(rowid) is at least the rows already there.
+    set_aside = _drop_indexes(db, "annotations") if len(values) >= last_rowid else []
+    db.conn.executemany(_INSERT_ANNOTATIONS, values)
+    if trigger is not None:
+        db.execute(_FILL_FTS, [last_rowid])
+        db.execute(trigger)
+    return set_aside
 
 
 def _check_rows(db: sqlite_utils.Database,

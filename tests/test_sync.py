@@ -353,9 +353,10 @@ def _cut_when(cluster, url, stage, after):
 def test_a_sync_cut_off_while_receiving_finishes_when_run_again_with_nothing_twice(
         team, pg_cluster):
     text = get_article(team.ana, team.article["id"])["text"]
+    spans = [(start, start + length) for length in range(3, 12) for start in range(len(text) - 12)]
+    assert len(spans) > CHUNK
     add_annotations_bulk(team.ana, [{"article_id": team.article["id"], "kind": "claim",
-                                     "start": start, "end": start + 6}
-                                    for start in range(0, len(text) - 10)])
+                                     "start": start, "end": end} for start, end in spans])
     sync(team.ana, team.url)
     # Cut after the first chunk of annotations was merged (store.sync.incoming.CHUNK).
     progress, cut = _cut_when(pg_cluster, team.url, "receiving", CHUNK)

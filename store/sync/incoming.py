@@ -27,6 +27,7 @@ import sqlite_utils
 from store.anchoring import Selector
 from store.annotations import COLUMNS
 from store.articles import free_id
+from store.bulk import store_rows
 from store.clock import now
 from store.db import copy_id, writing
 from store.revisions.anchors import placed
@@ -43,7 +44,9 @@ from store.sync.versions import Version
 OVERLAP = 500
 # Records merged per SQLite transaction: small enough that the analyst's own saves (which
 # wait for the write lock) are not held up for long.
-CHUNK = 2000
+CHUNK = 10_000
+# Characters of article texts kept at hand while checking where annotations are.
+TEXTS_KEPT = 20_000_000
 
 Progress = Callable[[str, int, int], None]
 
@@ -124,6 +127,7 @@ class _Merger:
         self.sources: dict[str, int] = {}
         self.texts: dict[tuple[str, int], str] = {}
         self.local_articles: dict[str, dict] = {}
+        self.newest: dict[str, int] = {}
 
     def mark(self, since: int) -> int:
         """How far this copy may say it has read."""
@@ -140,6 +144,7 @@ class _Merger:
         self.local_articles = {row["key"]: row for row in rows_as_dicts(self.db.execute(
             f"SELECT a.*, x.revision, x.text_sha256 AS newest_sha256 FROM ({LOCAL_ARTICLES}) a "
             "JOIN articles x ON x.id = a.id"))}
+        self.newest = {row["id"]: row["revision"] for row in self.local_articles.values()}
 
     def articles(self, versions: list[dict], revisions: list[dict]) -> None:
         """Merge article versions, then the revisions read (texts fetched as needed)."""
@@ -209,6 +214,7 @@ class _Merger:
                         [(f"{row['key']}/{r['number']}", r["text_sha256"]) for r in revisions])
         state.set_bases(self.db, "article", [(row["key"], Version(row["updated_at"],
                                                                    row["edited_on"]))])
+        self.newest[article_id] = newest["number"]
         self.local_articles[row["key"]] = {"key": row["key"], "id": article_id,
                                            "updated_at": row["updated_at"], **values,
                                            "revision": newest["number"],
@@ -289,7 +295,7 @@ class _Merger:
         anchor_article(self.db, local["id"], newest, revision["text"], number)
         self.db.execute("UPDATE articles SET text = ?, text_sha256 = ?, revision = ? WHERE id = ?",
                         [revision["text"], revision["text_sha256"], number, local["id"]])
-        local["revision"] = number
+        local["revision"] = self.newest[local["id"]] = number
         self.report.received_revisions += 1
         return True
 
@@ -317,7 +323,8 @@ class _Merger:
             for row in rows:
                 self.highest = max(self.highest, row["seq"])
                 version = Version(row["updated_at"], row["edited_on"])
-                if (row["id"], str(version)) in seen:
+                if (row["id"], str(version)) in seen or \
+                        (new_bases.get(row["id"]) or bases.get(row["id"])) == version:
                     continue
                 if version.edited_on == self.me:
                     # Made here, and sent by a sync that stopped before it could note so:
@@ -366,8 +373,13 @@ class _Merger:
                                    lost=version, lost_values=self._snapshot(row),
                                    kept_values=self._snapshot(mine))
             self._write(list(new.values()), replaced)
-            state.set_bases(self.db, "annotation", new_bases.items())
-            state.mark_seen(self.db, "annotation", merged)
+            # Bases moved past become versions merely seen; a version that lost stays seen.
+            state.set_bases(self.db, "annotation", new_bases.items(),
+                            replaced=[(key, bases[key]) for key in new_bases
+                                      if key in bases and bases[key] != new_bases[key]])
+            state.mark_seen(self.db, "annotation",
+                            [(key, version) for key, version in merged
+                             if new_bases.get(key) != version])
 
     def _version_of(self, row: dict, base: Version | None) -> Version:
         """The version of a row here: the one last exchanged, or this copy's own if changed."""
@@ -389,7 +401,7 @@ class _Merger:
 
     def _text(self, article_id: str, number: int) -> str:
         if (article_id, number) not in self.texts:
-            if len(self.texts) > 8:
+            if sum(len(text) for text in self.texts.values()) > TEXTS_KEPT:
                 self.texts.clear()
             self.texts[(article_id, number)] = self.db.execute(
                 "SELECT text FROM revisions WHERE article_id = ? AND number = ?",
@@ -416,10 +428,7 @@ class _Merger:
         return self.sources[key]
 
     def _write(self, new: list[dict], replaced: list[dict]) -> None:
-        listed = ", ".join(f'"{column}"' for column in COLUMNS)
-        marks = ", ".join("?" for _ in COLUMNS)
-        self.db.conn.executemany(f"INSERT INTO annotations ({listed}) VALUES ({marks})",
-                                 [[row[column] for column in COLUMNS] for row in new])
+        store_rows(self.db, [tuple(row[column] for column in COLUMNS) for row in new])
         assignments = ", ".join(f'"{column}" = ?' for column in COLUMNS if column != "id")
         self.db.conn.executemany(
             f"UPDATE annotations SET {assignments} WHERE id = ?",
@@ -465,8 +474,7 @@ class _Merger:
                  for row, (anchor, current, verified) in zip(members, results)])
 
     def _newest(self, article_id: str) -> int:
-        return self.db.execute("SELECT revision FROM articles WHERE id = ?",
-                               [article_id]).fetchone()[0]
+        return self.newest[article_id]
 
     def _fitting(self, anchor: Any, row: dict) -> tuple | None:
         """A sent anchor's values if it fits this copy's text of its revision, else None."""

@@ -14,18 +14,22 @@ again, harmlessly). Only after the server has committed does this copy record th
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import sqlite_utils
 
+from store.clock import now
 from store.db import copy_id, writing
 from store.sync import state
+from store.sync.connection import driver
 from store.sync.records import (ANNOTATION_COLUMNS, ARTICLE_COLUMNS, LOCAL_ANNOTATIONS,
                                 LOCAL_ARTICLES, REVISION_COLUMNS, rows_as_dicts)
 from store.sync.server import WRITING_LOCK
 from store.sync.versions import Version
 
 Progress = Callable[[str, int, int], None]
+# Lines of COPY text sent to the server at a time.
+COPY_LINES = 5000
 
 
 def changed_here(db: sqlite_utils.Database) -> dict[str, list[dict]]:
@@ -49,19 +53,64 @@ def changed_here(db: sqlite_utils.Database) -> dict[str, list[dict]]:
                 AND v.key = k.text_sha256 || '/' || r.number AND v.version = r.text_sha256
            WHERE v.key IS NULL
            ORDER BY r.article_id, r.number""", [me]))
-    annotations = []
-    for row in rows_as_dicts(db.execute(
-            f"""SELECT a.*, b.updated_at AS base_at, b.edited_on AS base_on
-                FROM ({LOCAL_ANNOTATIONS}) a
-                LEFT JOIN sync_base b ON b.kind = 'annotation' AND b.key = a.id
-                WHERE b.updated_at IS NULL OR b.updated_at != a.updated_at""")):
-        row["parents"] = _parents(row, resolved.get(row["id"], []))
-        row["edited_on"] = me
-        annotations.append({column: row[column] for column in ANNOTATION_COLUMNS})
+    # Annotations can be many: SQLite writes each one's line of COPY text itself.
+    annotations = [Outgoing(*row) for row in db.execute(
+        f"""SELECT a.id, a.updated_at, b.updated_at, b.edited_on, {_copy_line(me)}
+            FROM ({LOCAL_ANNOTATIONS}) a
+            LEFT JOIN sync_base b ON b.kind = 'annotation' AND b.key = a.id
+            WHERE b.updated_at IS NULL OR b.updated_at != a.updated_at""")]
     return {"articles": articles, "revisions": revisions, "annotations": annotations}
 
 
+class Outgoing(NamedTuple):
+    """An annotation to send: which version, the one it follows, and its line of COPY text."""
+
+    id: str
+    updated_at: str
+    base_at: str | None
+    base_on: str | None
+    line: str
+
+
+def _copy_text(expression: str) -> str:
+    """SQL for a value as COPY's text format writes it: backslash escapes, NULL as \\N."""
+    escaped = expression
+    for character, escape in (("'\\'", "'\\\\'"), ("char(9)", "'\\t'"),
+                              ("char(10)", "'\\n'"), ("char(13)", "'\\r'")):
+        escaped = f"replace({escaped}, {character}, {escape})"
+    return f"coalesce({escaped}, '\\N')"
+
+
+def _copy_line(me: str) -> str:
+    """SQL making an annotation's row of ``ANNOTATION_COLUMNS`` as one line of COPY text.
+
+    Its parents are an array literal: the base, then the losing sides of conflicts resolved
+    here. Versions hold no quotes or backslashes (a time, a space and a hex id).
+    """
+    base = "'\"' || b.updated_at || ' ' || b.edited_on || '\"'"
+    losers = ("(SELECT group_concat('\"' || c.lost_version || '\"', ',') FROM conflicts c "
+              "WHERE c.subject = 'annotation' AND c.record_id = a.id "
+              "AND c.resolved_at IS NOT NULL)")
+    parents = (f"'{{' || CASE WHEN b.updated_at IS NULL THEN coalesce({losers}, '') "
+               f"ELSE {base} || coalesce(',' || {losers}, '') END || '}}'")
+    values = {"edited_on": f"'{me}'", "parents": parents}
+    return " || char(9) || ".join(
+        (_copy_text if column in _FREE_TEXT else _plain)(values.get(column, f'a."{column}"'))
+        for column in ANNOTATION_COLUMNS)
+
+
+# Columns a person (or an article) writes freely; the others are ids, times, numbers, codes.
+_FREE_TEXT = {"exact", "prefix", "suffix", "source", "role", "organization", "via", "note",
+              "tags", "analyst", "anchors", "article_key"}
+
+
+def _plain(expression: str) -> str:
+    """A value that holds no tab, newline or backslash, as COPY text."""
+    return f"coalesce({expression}, '\\N')"
+
+
 def _parents(row: dict, resolved: list[str]) -> list[str]:
+    """An article version's parents: its base, then conflicts resolved here."""
     parents = [str(Version(row["base_at"], row["base_on"]))] if row.get("base_at") else []
     return parents + [version for version in resolved if version not in parents]
 
@@ -81,40 +130,48 @@ def _resolved_losers(db: sqlite_utils.Database) -> dict[str, list[str]]:
 def send(db: sqlite_utils.Database, connection: Any, report: Any,
          progress: Progress | None = None) -> None:
     """Send every change of this copy to the server, then record them as sent."""
+    started = now()
     changes = changed_here(db)
     total = sum(len(rows) for rows in changes.values())
     if progress:
         progress("sending", 0, total)
     if total == 0:
         return
+    lines = [row.line for row in changes["annotations"]]
     with connection.transaction():
-        copied = 0
-        for table, columns in (("articles", ARTICLE_COLUMNS), ("revisions", REVISION_COLUMNS),
-                               ("annotations", ANNOTATION_COLUMNS)):
+        for table, columns in (("articles", ARTICLE_COLUMNS), ("revisions", REVISION_COLUMNS)):
             _copy_in(connection, table, columns, changes[table])
-            copied += len(changes[table])
-            if progress:
-                # Streamed, not yet committed: the server takes them all or none.
-                progress("sending", copied, total)
         connection.execute("SELECT pg_advisory_xact_lock(%s)", [WRITING_LOCK])
-        for table, columns in (("articles", ARTICLE_COLUMNS), ("revisions", REVISION_COLUMNS),
-                               ("annotations", ANNOTATION_COLUMNS)):
-            listed = ", ".join(f'"{column}"' for column in columns)
-            connection.execute(f"INSERT INTO margin.{table} ({listed}) SELECT {listed} "
-                               f"FROM outgoing_{table} ON CONFLICT DO NOTHING")
+        for table, columns in (("articles", ARTICLE_COLUMNS), ("revisions", REVISION_COLUMNS)):
+            _insert_new(connection, table, columns)
         differing = _differing_revisions(connection)
+        if progress:
+            progress("sending", len(changes["articles"]) + len(changes["revisions"]), total)
+        # Straight into the table, the fast way; if the server has some of these versions
+        # already (a sync that stopped after the server took them), through a staging table
+        # that skips those.
+        try:
+            with connection.transaction():
+                _copy_lines(connection, "margin.annotations", ANNOTATION_COLUMNS, lines)
+        except driver().errors.UniqueViolation:
+            connection.execute(f"CREATE TEMPORARY TABLE outgoing_annotations ON COMMIT DROP AS "
+                               f"SELECT * FROM margin.annotations WITH NO DATA")
+            _copy_lines(connection, "outgoing_annotations", ANNOTATION_COLUMNS, lines)
+            _insert_new(connection, "annotations", ANNOTATION_COLUMNS)
+        if progress:
+            # Streamed, not yet committed: the server takes them all or none.
+            progress("sending", total, total)
     # The server has them now; a failure from here on only makes the next sync send them again.
     with writing(db):
         sent_revisions = [row for row in changes["revisions"]
                           if (row["article_key"], row["number"]) not in differing]
         state.mark_seen(db, "revision", [(f"{row['article_key']}/{row['number']}",
                                           row["text_sha256"]) for row in sent_revisions])
-        for kind, table, key in (("article", "articles", "key"),
-                                 ("annotation", "annotations", "id")):
-            versions = [(row[key], Version(row["updated_at"], row["edited_on"]))
-                        for row in changes[table]]
-            state.set_bases(db, kind, versions)
-            state.mark_seen(db, kind, versions)
+        versions = [(row["key"], Version(row["updated_at"], row["edited_on"]))
+                    for row in changes["articles"]]
+        state.set_bases(db, "article", versions)
+        state.mark_seen(db, "article", versions)
+        _record_sent(db, changes["annotations"], started)
     report.sent_articles += len(changes["articles"])
     report.sent_revisions += len(sent_revisions)
     report.sent_annotations += len(changes["annotations"])
@@ -133,6 +190,49 @@ def _copy_in(connection: Any, table: str, columns: tuple[str, ...], rows: list[d
     with cursor.copy(f"COPY outgoing_{table} ({listed}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([row[column] for column in columns])
+
+
+def _record_sent(db: sqlite_utils.Database, sent: list[Outgoing], started: str) -> None:
+    """Make the annotations sent the versions last exchanged, inside a write transaction.
+
+    What was changed here before the sync began was sent as it is now, so SQLite records
+    those itself; the few changed since (the analyst kept working) are recorded as sent.
+    """
+    me = copy_id(db)
+    db.execute("""INSERT OR IGNORE INTO sync_versions (kind, key, version)
+                  SELECT 'annotation', b.key, b.updated_at || ' ' || b.edited_on
+                  FROM sync_base b JOIN annotations a ON a.id = b.key
+                  WHERE b.kind = 'annotation' AND b.updated_at != a.updated_at
+                    AND a.updated_at < ?""", [started])
+    db.execute("""INSERT OR REPLACE INTO sync_base (kind, key, updated_at, edited_on)
+                  SELECT 'annotation', a.id, a.updated_at, ?
+                  FROM annotations a
+                  LEFT JOIN sync_base b ON b.kind = 'annotation' AND b.key = a.id
+                  WHERE (b.updated_at IS NULL OR b.updated_at != a.updated_at)
+                    AND a.updated_at < ?
+                  ORDER BY a.id""", [me, started])
+    later = {key for (key,) in db.execute("SELECT id FROM annotations WHERE updated_at >= ?",
+                                          [started])}
+    late = [row for row in sent if row.id in later]
+    state.set_bases(db, "annotation", [(row.id, Version(row.updated_at, me)) for row in late],
+                    replaced=[(row.id, Version(row.base_at, row.base_on)) for row in late
+                              if row.base_at is not None])
+
+
+def _insert_new(connection: Any, table: str, columns: tuple[str, ...]) -> None:
+    """Add the staged rows the server does not have yet to margin's table."""
+    listed = ", ".join(f'"{column}"' for column in columns)
+    connection.execute(f"INSERT INTO margin.{table} ({listed}) SELECT {listed} "
+                       f"FROM outgoing_{table} ON CONFLICT DO NOTHING")
+
+
+def _copy_lines(connection: Any, table: str, columns: tuple[str, ...], lines: list[str]) -> None:
+    """COPY rows already written as COPY text into ``table``."""
+    listed = ", ".join(f'"{column}"' for column in columns)
+    cursor = connection.cursor()
+    with cursor.copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
+        for first in range(0, len(lines), COPY_LINES):
+            copy.write("\n".join(lines[first:first + COPY_LINES]) + "\n")
 
 
 def _differing_revisions(connection: Any) -> set[tuple[str, int]]:

@@ -7,7 +7,7 @@ transactions, so a sync cut short leaves it telling the truth.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 import sqlite_utils
 
@@ -58,19 +58,24 @@ def bases(db: sqlite_utils.Database, kind: str) -> dict[str, Version]:
         "SELECT key, updated_at, edited_on FROM sync_base WHERE kind = ?", [kind])}
 
 
-def set_bases(db: sqlite_utils.Database, kind: str,
-              versions: Iterable[tuple[str, Version]]) -> None:
+def set_bases(db: sqlite_utils.Database, kind: str, versions: Iterable[tuple[str, Version]],
+              replaced: Iterable[tuple[str, Version]] = ()) -> None:
+    """Record the versions now exchanged; the ``replaced`` bases they follow become versions
+    merely seen (a record's base counts as seen without a row of its own)."""
+    mark_seen(db, kind, replaced)
+    # In key order: the b-tree then grows at its end instead of splitting pages everywhere.
     db.conn.executemany(
         "INSERT OR REPLACE INTO sync_base (kind, key, updated_at, edited_on) VALUES (?, ?, ?, ?)",
-        [(kind, key, version.updated_at, version.edited_on) for key, version in versions])
+        sorted((kind, key, version.updated_at, version.edited_on) for key, version in versions))
 
 
 def seen(db: sqlite_utils.Database, kind: str) -> set[tuple[str, str]]:
-    """Every (record, version) of ``kind`` this copy has sent or merged."""
+    """The (record, version) pairs of ``kind`` this copy has sent or merged and since moved
+    past: with the bases, every version it knows."""
     return set(db.execute("SELECT key, version FROM sync_versions WHERE kind = ?", [kind]))
 
 
-def mark_seen(db: sqlite_utils.Database, kind: str, versions: Iterable[tuple[str, str]]) -> None:
+def mark_seen(db: sqlite_utils.Database, kind: str, versions: Iterable[tuple[str, Any]]) -> None:
     db.conn.executemany(
         "INSERT OR IGNORE INTO sync_versions (kind, key, version) VALUES (?, ?, ?)",
-        [(kind, key, str(version)) for key, version in versions])
+        sorted((kind, key, str(version)) for key, version in versions))
