@@ -26,7 +26,7 @@ from store.revisions.adding import import_article
 from store.revisions.anchors import accept_anchor
 from store.revisions.texts import list_revisions
 from store.sync import list_conflicts, resolve_conflict, sync
-from store.sync.incoming import CHUNK
+from store.sync.incoming import CHUNK, OVERLAP
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / \
     "ukrainska-pravda-2025-09-07-kursk.txt"
@@ -115,21 +115,31 @@ def test_a_replayed_sync_changes_nothing_here_or_on_the_server(team):
         == rows
 
 
-def test_a_copy_that_lost_its_record_of_what_it_sent_sends_nothing_twice(team):
-    annotate(team.ana, team.article["id"], "Kursk Oblast")
+@pytest.mark.parametrize("read_again", [True, False])
+def test_a_copy_that_lost_its_record_of_what_it_sent_sends_nothing_twice(team, read_again):
+    text = get_article(team.ana, team.article["id"])["text"]
+    add_annotations_bulk(team.ana, [{"article_id": team.article["id"], "kind": "claim",
+                                     "start": start, "end": start + 5}
+                                    for start in range(0, 2 * OVERLAP)])
     sync(team.ana, team.url)
-    # As if the sync had stopped after the server committed, before this copy noted it.
+    # As if the sync had stopped after the server committed, before this copy noted it: read
+    # from the start again, the copy recognises its own versions; read from its mark (which
+    # re-reads only the overlap), it sends most of them again, and the server skips them.
     team.ana.execute("DELETE FROM sync_base")
     team.ana.execute("DELETE FROM sync_versions")
-    team.ana.execute("UPDATE sync_server SET watermark = 0")
+    if read_again:
+        team.ana.execute("UPDATE sync_server SET watermark = 0")
     team.ana.conn.commit()
     rows = server_rows(team.url, "annotations")
 
     report = sync(team.ana, team.url)
 
+    assert (report.sent_annotations > 0) is not read_again
     assert report.conflicts == 0
     assert server_rows(team.url, "annotations") == rows
     assert list_conflicts(team.ana) == []
+    assert sync(team.ana, team.url).sent_annotations == 0
+    assert len(text) > 2 * OVERLAP
 
 
 def test_article_metadata_archiving_and_new_revisions_travel_and_anchor_there(team):

@@ -73,6 +73,7 @@ def receive(db: sqlite_utils.Database, connection: Any, report: Any,
         # Rows are added holding this lock: once it is ours, no row numbered below the
         # newest is still to commit.
         connection.execute("SELECT pg_advisory_xact_lock_shared(%s)", [WRITING_LOCK])
+        report.server_top = newest_change(connection)
         total = connection.execute(
             "SELECT (SELECT count(*) FROM margin.articles WHERE seq > %(s)s) "
             "+ (SELECT count(*) FROM margin.revisions WHERE seq > %(s)s) "
@@ -104,6 +105,14 @@ def receive(db: sqlite_utils.Database, connection: Any, report: Any,
         cursor.close()
     with writing(db):
         state.advance(db, merger.mark(since), now())
+
+
+def newest_change(connection: Any) -> int:
+    """The highest change number the server has committed (0 for none)."""
+    return connection.execute(
+        "SELECT greatest((SELECT max(seq) FROM margin.articles), "
+        "(SELECT max(seq) FROM margin.revisions), (SELECT max(seq) FROM margin.annotations), 0)"
+    ).fetchone()[0]
 
 
 def _fetch(connection: Any, table: str, columns: Iterable[str], since: int) -> list[dict]:

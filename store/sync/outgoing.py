@@ -24,6 +24,7 @@ from store.sync import state
 from store.sync.connection import driver
 from store.sync.records import (ANNOTATION_COLUMNS, ARTICLE_COLUMNS, LOCAL_ANNOTATIONS,
                                 LOCAL_ARTICLES, REVISION_COLUMNS, rows_as_dicts)
+from store.sync.incoming import newest_change
 from store.sync.server import WRITING_LOCK
 from store.sync.versions import Version
 
@@ -142,6 +143,8 @@ def send(db: sqlite_utils.Database, connection: Any, report: Any,
         for table, columns in (("articles", ARTICLE_COLUMNS), ("revisions", REVISION_COLUMNS)):
             _copy_in(connection, table, columns, changes[table])
         connection.execute("SELECT pg_advisory_xact_lock(%s)", [WRITING_LOCK])
+        # Nobody added anything since this copy read: its mark can pass its own rows too.
+        alone = newest_change(connection) == report.server_top
         for table, columns in (("articles", ARTICLE_COLUMNS), ("revisions", REVISION_COLUMNS)):
             _insert_new(connection, table, columns)
         differing = _differing_revisions(connection)
@@ -158,6 +161,7 @@ def send(db: sqlite_utils.Database, connection: Any, report: Any,
                                f"SELECT * FROM margin.annotations WITH NO DATA")
             _copy_lines(connection, "outgoing_annotations", ANNOTATION_COLUMNS, lines)
             _insert_new(connection, "annotations", ANNOTATION_COLUMNS)
+        mark = newest_change(connection) if alone else None
         if progress:
             # Streamed, not yet committed: the server takes them all or none.
             progress("sending", total, total)
@@ -172,6 +176,8 @@ def send(db: sqlite_utils.Database, connection: Any, report: Any,
         state.set_bases(db, "article", versions)
         state.mark_seen(db, "article", versions)
         _record_sent(db, changes["annotations"], started)
+        if mark is not None:
+            state.advance(db, mark, now())
     report.sent_articles += len(changes["articles"])
     report.sent_revisions += len(sent_revisions)
     report.sent_annotations += len(changes["annotations"])

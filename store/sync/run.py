@@ -30,6 +30,8 @@ class SyncReport:
     sent_annotations: int = 0
     conflicts: int = 0
     problems: list[str] = field(default_factory=list)
+    # The server's newest change number when this copy read (see ``outgoing.send``).
+    server_top: int = 0
 
     def summary(self) -> str:
         """One line: what came in, what went out, and conflicts to look at."""
