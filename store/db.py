@@ -353,7 +353,8 @@ def _team_sync(db: sqlite_utils.Database) -> None:
     password, its id and how far this copy has read its changes); ``sync_versions`` every
     version of a record this copy has exchanged with it (so a change read twice is
     recognised), and ``sync_base`` the version each record had when last exchanged (a record
-    whose version differs has changed here since). ``conflicts`` holds the losing side of each
+    whose version differs has changed here since). ``annotations.unsent`` marks those that
+    may have changed since they were last sent, so a sync need not compare every one. ``conflicts`` holds the losing side of each
     concurrent edit until the analyst resolves it; the history is rebuilt once more so that
     finding and resolving one are recorded beside every other change.
     """
@@ -362,6 +363,14 @@ def _team_sync(db: sqlite_utils.Database) -> None:
         """
         ALTER TABLE articles ADD COLUMN updated_at TEXT;
         UPDATE articles SET updated_at = imported_at;
+        -- Whether an annotation may have changed since it was last sent: every new row is, and
+        -- any write that moves updated_at makes it so again, whichever path wrote it.
+        ALTER TABLE annotations ADD COLUMN unsent INTEGER NOT NULL DEFAULT 1;
+        CREATE INDEX annotations_unsent ON annotations(id) WHERE unsent = 1;
+        CREATE TRIGGER annotations_changed AFTER UPDATE OF updated_at ON annotations
+            WHEN new.unsent = 0 AND new.updated_at IS NOT old.updated_at BEGIN
+            UPDATE annotations SET unsent = 1 WHERE rowid = new.rowid;
+        END;
         CREATE TABLE sync_server (
             only INTEGER PRIMARY KEY CHECK (only = 1),
             url TEXT,

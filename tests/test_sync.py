@@ -127,6 +127,7 @@ def test_a_copy_that_lost_its_record_of_what_it_sent_sends_nothing_twice(team, r
     # re-reads only the overlap), it sends most of them again, and the server skips them.
     team.ana.execute("DELETE FROM sync_base")
     team.ana.execute("DELETE FROM sync_versions")
+    team.ana.execute("UPDATE annotations SET unsent = 1")
     if read_again:
         team.ana.execute("UPDATE sync_server SET watermark = 0")
     team.ana.conn.commit()
@@ -420,3 +421,28 @@ def test_versions_read_again_are_no_conflict(team):
     assert [r.conflicts for r in reports] == [0, 0, 0]
     assert list_conflicts(team.bob) == list_conflicts(team.cy) == []
     assert get_annotation(team.bob, made["id"])["confidence"] == 30
+
+
+def test_annotations_imported_from_an_older_file_are_sent_too(team, tmp_path):
+    import io
+
+    from store.export import export
+    from store.interchange import import_annotations
+
+    # Dan works apart; his export reaches Ana after her last sync, with its older times.
+    dan = open_db(tmp_path / "dan.db", analyst="Dan")
+    article = import_article(dan, read_source(str(ARTICLE))).article
+    made = annotate(dan, article["id"], "Kursk Oblast", note="from Dan's file")
+    edit_annotation(dan, made["id"], note="from Dan's file, edited")
+    exported = io.StringIO()
+    export(dan, "jsonl", out=exported)
+    sync(team.ana, team.url)
+    exported.seek(0)
+    assert import_annotations(team.ana, exported).added == 1
+
+    sent = sync(team.ana, team.url)
+    sync(team.bob, team.url)
+
+    assert sent.sent_annotations == 1
+    assert get_annotation(team.bob, made["id"])["note"] == "from Dan's file, edited"
+    assert get_annotation(team.bob, made["id"])["analyst"] == "Dan"

@@ -382,6 +382,11 @@ class _Merger:
                                    lost=version, lost_values=self._snapshot(row),
                                    kept_values=self._snapshot(mine))
             self._write(list(new.values()), replaced)
+            # What now holds the version exchanged has nothing to send (written just now, or
+            # a version this copy sent and had not noted).
+            self.db.conn.executemany(
+                "UPDATE annotations SET unsent = 0 WHERE id = ? AND updated_at = ?",
+                sorted((key, version.updated_at) for key, version in new_bases.items()))
             # Bases moved past become versions merely seen; a version that lost stays seen.
             state.set_bases(self.db, "annotation", new_bases.items(),
                             replaced=[(key, bases[key]) for key in new_bases

@@ -59,7 +59,8 @@ def changed_here(db: sqlite_utils.Database) -> dict[str, list[dict]]:
         f"""SELECT a.id, a.updated_at, b.updated_at, b.edited_on, {_copy_line(me)}
             FROM ({LOCAL_ANNOTATIONS}) a
             LEFT JOIN sync_base b ON b.kind = 'annotation' AND b.key = a.id
-            WHERE b.updated_at IS NULL OR b.updated_at != a.updated_at""")]
+            WHERE a.id IN (SELECT id FROM annotations WHERE unsent = 1)
+              AND (b.updated_at IS NULL OR b.updated_at != a.updated_at)""")]
     return {"articles": articles, "revisions": revisions, "annotations": annotations}
 
 
@@ -202,27 +203,30 @@ def _record_sent(db: sqlite_utils.Database, sent: list[Outgoing], started: str) 
     """Make the annotations sent the versions last exchanged, inside a write transaction.
 
     What was changed here before the sync began was sent as it is now, so SQLite records
-    those itself; the few changed since (the analyst kept working) are recorded as sent.
+    those itself and clears their ``unsent`` mark; the few changed since (the analyst kept
+    working) are recorded as sent and stay marked, as they have changed again.
     """
     me = copy_id(db)
     db.execute("""INSERT OR IGNORE INTO sync_versions (kind, key, version)
                   SELECT 'annotation', b.key, b.updated_at || ' ' || b.edited_on
-                  FROM sync_base b JOIN annotations a ON a.id = b.key
-                  WHERE b.kind = 'annotation' AND b.updated_at != a.updated_at
+                  FROM annotations a JOIN sync_base b ON b.kind = 'annotation' AND b.key = a.id
+                  WHERE a.unsent = 1 AND b.updated_at != a.updated_at
                     AND a.updated_at < ?""", [started])
     db.execute("""INSERT OR REPLACE INTO sync_base (kind, key, updated_at, edited_on)
                   SELECT 'annotation', a.id, a.updated_at, ?
                   FROM annotations a
                   LEFT JOIN sync_base b ON b.kind = 'annotation' AND b.key = a.id
-                  WHERE (b.updated_at IS NULL OR b.updated_at != a.updated_at)
-                    AND a.updated_at < ?
+                  WHERE a.unsent = 1 AND a.updated_at < ?
+                    AND (b.updated_at IS NULL OR b.updated_at != a.updated_at)
                   ORDER BY a.id""", [me, started])
-    later = {key for (key,) in db.execute("SELECT id FROM annotations WHERE updated_at >= ?",
-                                          [started])}
+    later = {key for (key,) in db.execute(
+        "SELECT id FROM annotations WHERE unsent = 1 AND updated_at >= ?", [started])}
     late = [row for row in sent if row.id in later]
     state.set_bases(db, "annotation", [(row.id, Version(row.updated_at, me)) for row in late],
                     replaced=[(row.id, Version(row.base_at, row.base_on)) for row in late
                               if row.base_at is not None])
+    db.execute("UPDATE annotations SET unsent = 0 WHERE unsent = 1 AND updated_at < ?",
+               [started])
 
 
 def _insert_new(connection: Any, table: str, columns: tuple[str, ...]) -> None:
