@@ -8,7 +8,6 @@ stderr and exit status 2, with nothing written.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import sys
 from pathlib import Path
