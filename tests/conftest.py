@@ -218,3 +218,47 @@ def pg_database(pg_cluster) -> str:
         yield pg_cluster.url(name)
     finally:
         pg_cluster.drop_database(name)
+
+
+# --- Two copies of one library and their team's server (sync in the TUI) ------------------
+
+class SyncCopies:
+    """Two analysts' SQLite copies of one article, and the URL of their team's server."""
+
+    def __init__(self, folder: Path, url: str) -> None:
+        from store.articles import add_article
+        from store.db import open_db
+        from store.ingest import read_source
+
+        self.url = url
+        self.paths = {name: folder / f"copy-{name}.db" for name in ("a", "b")}
+        self.article_ids: dict[str, str] = {}
+        for name, path in self.paths.items():
+            db = open_db(path, analyst=f"analyst {name}")
+            article, _ = add_article(db, read_source(str(KURSK)))
+            self.article_ids[name] = article["id"]
+            db.conn.close()
+
+    def open(self, name: str):
+        """A connection to one copy (close it before the app opens that copy)."""
+        from store.db import open_db
+
+        return open_db(self.paths[name], analyst=f"analyst {name}")
+
+    def sync(self, name: str):
+        """Sync one copy as ``margin sync`` does; returns the report."""
+        from store.sync import sync
+
+        db = self.open(name)
+        try:
+            return sync(db, self.url)
+        finally:
+            db.conn.close()
+
+
+@pytest.fixture
+def sync_copies(tmp_path: Path, pg_database: str, monkeypatch) -> SyncCopies:
+    """Copies a and b of the real article, each with no annotation yet, and a fresh team
+    server named by ``$MARGIN_SYNC_URL`` (the way the TUI finds it)."""
+    monkeypatch.setenv("MARGIN_SYNC_URL", pg_database)
+    return SyncCopies(tmp_path, pg_database)

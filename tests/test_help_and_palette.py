@@ -91,7 +91,7 @@ async def test_the_palette_offers_the_library_and_global_actions_with_their_keys
         actions = default_actions()
         expected = [f"{actions[i].description} {keys} · {i}" for i, keys in [
             ("help", "?"), ("library", "L"), ("review", "r"), ("quit", "ctrl+q"),
-            ("edit-article", "E"), ("read-article", "⏎"), ("import-article", "i"),
+            ("edit-article", "E"), ("sync", "ctrl+r"), ("read-article", "⏎"), ("import-article", "i"),
             ("filter-library", "/"), ("delete-article", "d"), ("archive-article", "a"),
             ("library-restore", "u"), ("show-trash", "T"), ("show-archive", "A"),
             ("library-first", "g home"), ("library-last", "G end")]]

@@ -65,7 +65,7 @@ def test_a_screen_gets_one_binding_per_action_of_its_scope_with_the_action_id():
     assert [b.description for b in library] == [a.description for a in default_actions().values()
                                                 if a.scope == "library"]
     assert {b.id for b in bindings("global")} == {"help", "command-palette", "library", "review",
-                                                  "quit", "edit-article"}
+                                                  "quit", "edit-article", "sync"}
 
 
 def test_bindings_of_an_unknown_scope_is_a_programming_error():

@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from store.db import open_db
 from store.errors import MarginError
@@ -58,7 +59,11 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
         """The keybindings file given on the command line (None: the user's, if any)."""
         self.key_overrides: dict[str, str] = dict(keymap or {})
         self.open_article = open_article
+        self.analyst = analyst
+        """Who works in this app (None: the login name), for connections opened in workers."""
         self.db = open_db(self.db_path, analyst=analyst)
+        self.syncing = False
+        """Whether a sync is running (one at a time)."""
         self._open_error: MarginError | None = None
         self._starts_in_reader = False
         from tui.place import load_place
@@ -279,6 +284,98 @@ class MarginApp(SystemClipboard, App[None], inherit_bindings=False):
                 self.notify(f"Saved the article “{result['title']}”", timeout=4, markup=False)
 
         self.push_screen(EditArticleScreen(article), saved)
+
+    # --- Sync with the team's server --------------------------------------------------------
+
+    def action_sync(self) -> None:
+        """Sync with the team's server in a worker: the title bar shows how far it is, a
+        notification what it did, and every screen shows what is now stored."""
+        from tui.syncing import NO_SERVER_ADVICE, progress_text, sync_url
+
+        if self.syncing:
+            self.notify("A sync is already running: its result will show when it is done.",
+                        timeout=4)
+            return
+        url = sync_url(self.db)
+        if not url:
+            self.notify(f"No server to sync with: {NO_SERVER_ADVICE}.",
+                        title="Not synced", severity="warning", timeout=10)
+            return
+        self.syncing = True
+        self.title = f"{self.TITLE} · {progress_text('connecting', 0, 0)}"
+        self._sync_in_thread(url)
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def _sync_in_thread(self, url: str) -> tuple:
+        """Run the sync on a connection of its own (SQLite connections stay in the thread that
+        opened them); returns the report and how many conflicts are open now."""
+        from store.sync import list_conflicts, sync
+        from tui.syncing import progress_text
+
+        shown: list[tuple[str, int]] = []
+
+        def progress(stage: str, done: int, total: int) -> None:
+            # A hundredth at a time: each update waits for the app's thread to draw it.
+            step = (stage, done * 100 // total if total else 0)
+            if not shown or shown[-1] != step or done == total:
+                shown.append(step)
+                self.call_from_thread(self._show_sync_progress,
+                                      progress_text(stage, done, total))
+
+        db = open_db(self.db_path, analyst=self.analyst)
+        try:
+            report = sync(db, url, progress)
+            return report, len(list_conflicts(db))
+        finally:
+            db.conn.close()
+
+    def _show_sync_progress(self, text: str) -> None:
+        self.title = f"{self.TITLE} · {text}"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "sync" or event.state not in (
+                WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        self.syncing = False
+        self.title = self.TITLE
+        if event.state == WorkerState.SUCCESS:
+            report, open_conflicts = event.worker.result
+            self._synced(report, open_conflicts)
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            message = (str(error) if isinstance(error, MarginError)
+                       else f"{type(error).__name__}: {error}")
+            self.notify(message, title="Not synced", severity="error", timeout=15)
+            # What was merged before the failure stays merged: show it.
+            self._show_stored()
+
+    def _synced(self, report, open_conflicts: int) -> None:
+        """Say what the sync did and show every screen as it now is."""
+        from store.display import display_safe
+
+        line = report.summary()
+        if open_conflicts:
+            noun = "conflict is" if open_conflicts == 1 else "conflicts are"
+            resolve = display_key(self.actions["resolve-conflict"].key_list[0])
+            line += (f". {open_conflicts:,} {noun} open: filter Review with conflict:yes and "
+                     f"press {resolve} on one to resolve it")
+        self.notify(line, title="Synced", timeout=15)
+        if report.problems:
+            shown = "; ".join(display_safe(problem, one_line=True)
+                              for problem in report.problems[:3])
+            more = len(report.problems) - 3
+            if more > 0:
+                shown += f"; and {more:,} more"
+            self.notify(f"Not merged: {shown}", title="Sync problems", severity="warning",
+                        timeout=20)
+        self._show_stored()
+
+    def _show_stored(self) -> None:
+        from tui.syncing import ShowsStored
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ShowsStored):
+                screen.stored_changed()
 
     def _pop_to(self, screen_type: type[Screen]) -> bool:
         """Pop screens until one of ``screen_type`` is on top; False if none is open."""

@@ -8,7 +8,6 @@ stderr and exit status 2, with nothing written.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -867,9 +866,6 @@ def import_annotations_command(context: Context, file: Path) -> None:
 
 # --- sharing with a team ---------------------------------------------------------------------
 
-SYNC_URL_VARIABLE = "MARGIN_SYNC_URL"
-
-
 @main.command("sync")
 @click.argument("url", required=False)
 @pass_context
@@ -880,9 +876,10 @@ def sync_command(context: Context, url: str | None) -> None:
     synced with). A password is best kept in PGPASSWORD or ~/.pgpass: margin remembers the
     address without it.
     """
-    from store.sync import remembered_url, sync
+    from store.sync import sync
+    from tui.syncing import sync_url
 
-    url = url or os.environ.get(SYNC_URL_VARIABLE) or remembered_url(context.db)
+    url = sync_url(context.db, url)
     if not url:
         fail("no server to sync with: give its address, 'margin sync "
              "postgresql://user@host/database', or set MARGIN_SYNC_URL")

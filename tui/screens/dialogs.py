@@ -4,7 +4,8 @@
 citation style to copy, ``EditAnnotationScreen`` puts the annotation form over Review,
 ``EditArticleScreen`` is the form of an article's metadata and ``ConfirmTrash`` asks before an
 article with annotations goes to the trash and ``ConfirmImport`` asks before a file that does
-not look like an article is imported all the same. Their styles are in ``dialogs.tcss`` beside this
+not look like an article is imported all the same; ``ResolveConflict`` shows the two versions of
+an annotation a sync found edited in two copies at once and asks which stands. Their styles are in ``dialogs.tcss`` beside this
 module.
 """
 
@@ -26,6 +27,7 @@ from store.display import display_safe
 from store.errors import MarginError, ValidationError
 from store.nocase import as_read, keeps_own_capitals, protected_whole
 from tui.keymap import bindings, display_keys
+from tui.shown import ShowsContent, changes_what_is_shown
 from tui.widgets.safe_input import SafeInput
 
 PREVIEW_LENGTH = 240
@@ -389,3 +391,81 @@ def article_form_values(article: dict) -> dict[str, str]:
     if protected_whole(values["outlet"]):
         values["outlet"] = as_read(values["outlet"])
     return values
+
+
+class ResolveConflict(ShowsContent, ModalScreen[str | None]):
+    """The two versions of an annotation edited in two copies at once: the one that stands and
+    the other one, kept since the sync. Dismisses with ``"kept"`` (keep the one that stands),
+    ``"lost"`` (take the other) or None (decide later)."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Decide later", show=False),
+                Binding("k", "keep", "Keep the version that stands", show=False),
+                Binding("t", "take_other", "Take the other version", show=False),
+                ("left,right", "app.focus_next", "")]
+
+    def __init__(self, stands: dict, other: dict, this_copy: str) -> None:
+        super().__init__()
+        self.stands = stands
+        self.other = other
+        self.this_copy = this_copy
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("This annotation was changed in two copies at once. "
+                              "Which version stands?"), id="conflict-question")
+            yield Static(self._version("Stands now", self.stands), id="conflict-stands")
+            yield Static(self._version("The other version", self.other), id="conflict-other")
+            yield Static(Text("k keep the one that stands · t take the other · "
+                              "escape decide later", style="dim"), id="conflict-keys")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Keep", id="keep", variant="primary", compact=True)
+                yield Button("Take the other", id="take-other", variant="warning", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def _version(self, heading: str, version: dict) -> Text:
+        """One version, a field a line, as literal text."""
+        from store.confidence import describe
+
+        tags = version.get("tags") or []
+        if isinstance(tags, str):
+            import json
+
+            tags = json.loads(tags) if tags.startswith("[") else [tags]
+        copy = version.get("edited_on") or ""
+        where = "this copy" if copy == self.this_copy else f"copy {copy[:8]}"
+        by = version.get("analyst")
+        lines = [
+            ("State", f"deleted {version['deleted_at'][:16]}" if version.get("deleted_at")
+             else "live"),
+            ("Source", version.get("source") or "—"),
+            ("Confidence", "—" if version.get("confidence") is None
+             else describe(version["confidence"])),
+            ("Grade", version.get("grade") or "—"),
+            ("Note", " ".join((version.get("note") or "—").split())),
+            ("Tags", ", ".join(tags) or "—"),
+            ("Changed", f"{(version.get('updated_at') or '')[:16].replace('T', ' ')} in {where}"
+             + (f" by {by}" if by else "")),
+        ]
+        text = Text(heading, style="bold")
+        for label, value in lines:
+            text.append(f"\n  {label:<11}")
+            text.append(display_safe(str(value), one_line=True))
+        return text
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Button.Pressed, "#keep")
+    @changes_what_is_shown
+    def action_keep(self) -> None:
+        self.dismiss("kept")
+
+    @on(Button.Pressed, "#take-other")
+    @changes_what_is_shown
+    def action_take_other(self) -> None:
+        self.dismiss("lost")
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -22,6 +22,7 @@ from store.nocase import as_read
 from store.query import LIBRARY_SYNTAX, parse_library_filter
 from tui.keymap import bindings, display_keys
 from tui.screens.dialogs import ConfirmImport, ConfirmTrash, ShowsArticle
+from tui.syncing import ShowsStored
 from tui.undoing import undo_latest
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.safe_input import SafeInput
@@ -73,7 +74,7 @@ CHOSEN = {(True, None): "Trash", (True, True): "Trash, from the archive",
           (None, False): "Library and trash"}
 
 
-class LibraryScreen(ShowsArticle, Screen[None]):
+class LibraryScreen(ShowsArticle, ShowsStored, Screen[None]):
     """Lists the articles in the database; the first screen margin shows."""
 
     CSS_PATH = "library.tcss"
@@ -212,6 +213,10 @@ class LibraryScreen(ShowsArticle, Screen[None]):
     def article_changed(self, article: dict) -> None:
         """Show the edited row at once, the cursor still on it."""
         self.reload(select=article["id"])
+
+    def stored_changed(self) -> None:
+        """Show the articles and their counts as a sync left them, the cursor kept."""
+        self.reload()
 
     def action_library_first(self) -> None:
         """Put the cursor on the first article listed."""

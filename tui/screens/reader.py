@@ -31,6 +31,7 @@ from tui.screens.changes import ChangesScreen
 from tui.screens.dialogs import ShowsArticle
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
+from tui.syncing import ShowsStored
 from tui.undoing import undo_latest
 from tui.widgets.annotation_form import FIELDS, AnnotationForm, FormValues
 from tui.widgets.annotation_list import AnnotationList, excerpt
@@ -46,7 +47,7 @@ class FindBar(SafeInput):
     """The one-line prompt of ``find``; enter searches, the clear-selection key closes it."""
 
 
-class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
+class ReaderScreen(ShowsArticle, ShowsContent, ShowsStored, Screen[None]):
     """Reads and annotates one article.
 
     ``annotation``, if given, is one of the article's annotations (id and start at least):
@@ -104,6 +105,22 @@ class ReaderScreen(ShowsArticle, ShowsContent, Screen[None]):
         """Show the article's metadata as now stored in the header."""
         self.article = {**article, "text": self.text}
         self.query_one("#article-header", Static).update(article_header(article))
+
+    def stored_changed(self) -> None:
+        """Show the article's metadata and annotations as a sync left them. A new revision
+        that came with it is not swapped in under the analyst's cursor: they are told to open
+        the article again, and its annotations stay drawn on the text on screen."""
+        try:
+            article = get_article(self.app.db, self.article_id)
+        except MarginError:
+            return
+        if article["revision"] != self.article["revision"]:
+            self.notify("A new revision of this article came with the sync: open it again "
+                        f"from the library ({self.key_for('library')}) to read it.",
+                        title="Revised", timeout=10)
+            return
+        self.article_changed(article)
+        self.reload_annotations()
 
     @on(events.Click, "#article-header")
     def _header_clicked(self) -> None:

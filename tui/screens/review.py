@@ -36,9 +36,10 @@ from store.display import display_safe, excerpt
 from store.errors import MarginError, ValidationError
 from store.query import SYNTAX, parse_filter
 from tui.copying import copy_citation, copy_citation_as
-from tui.screens.dialogs import EditAnnotationScreen, ShowsArticle
+from tui.screens.dialogs import EditAnnotationScreen, ResolveConflict, ShowsArticle
 from tui.keymap import bindings, display_keys
 from tui.shown import ShowsContent, changes_what_is_shown
+from tui.syncing import ShowsStored
 from tui.undoing import undo_latest
 from tui.widgets.annotation_list import anchor_mark
 from tui.widgets.annotation_table import AnnotationTable, Column
@@ -72,9 +73,14 @@ STARTS_DESCENDING = frozenset({"created", "confidence"})
 EXCERPT_LENGTH = 300
 
 
+CONFLICT_MARK = "⇄ conflict"
+"""Before the excerpt of an annotation a sync found changed in two copies, until resolved."""
+
+
 def row_cells(annotation: dict) -> tuple[Text, ...]:
     """One row of the table: every cell plain ``Text`` on one line, never read as markup; the
-    excerpt led by the anchor's mark (``≠ changed``, ``⚠ orphan``, ``✗ unverified``)."""
+    excerpt led by the conflict's mark (``⇄ conflict``) and the anchor's (``≠ changed``,
+    ``⚠ orphan``, ``✗ unverified``)."""
     style = "dim strike" if annotation.get("deleted_at") else ""
     pct = annotation.get("confidence")
     words = " ".join(annotation["exact"].split())
@@ -95,6 +101,9 @@ def row_cells(annotation: dict) -> tuple[Text, ...]:
         # Where the annotation stands after a revision, before its words: a mark and a word,
         # so that it reads without colour too.
         cells[3] = Text.assemble((mark, f"bold red {style}".strip()), " ", cells[3])
+    if annotation.get("conflict"):
+        # Shown on deleted rows too: the delete may be the version that stands.
+        cells[3] = Text.assemble((CONFLICT_MARK, "bold magenta"), " ", cells[3])
     return tuple(cells)
 
 
@@ -184,7 +193,7 @@ class QueryThread:
         self._executor.shutdown(wait=False)
 
 
-class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
+class ReviewScreen(ShowsArticle, ShowsContent, ShowsStored, Screen[None]):
     """Every annotation across articles: filter, sort, open, edit, delete, restore, cite."""
 
     CSS_PATH = "review.tcss"
@@ -542,6 +551,10 @@ class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
         """Show the edited article's title in every row of it."""
         self._reload(keep=self.current_id(), rows=max(PAGE, len(self._rows)))
 
+    def stored_changed(self) -> None:
+        """Show the rows as a sync left them, the cursor on the same annotation."""
+        self._reload(keep=self.current_id(), rows=max(PAGE, len(self._rows)))
+
     def current(self) -> dict | None:
         """The annotation under the cursor, as listed."""
         annotation_id = self.current_id()
@@ -635,6 +648,44 @@ class ReviewScreen(ShowsArticle, ShowsContent, Screen[None]):
         keep = result["annotation"]["id"] if result["subject"] == "annotation" else self.current_id()
         self._reload(keep=keep, rows=max(PAGE, len(self._rows)))
         self.notify(message, timeout=4, markup=False)
+
+    @changes_what_is_shown
+    def action_resolve_conflict(self) -> None:
+        """Show the two versions of the annotation under the cursor and keep the one chosen."""
+        from store.db import copy_id
+        from store.sync import list_conflicts, resolve_conflict
+        from store.sync.versions import Version
+
+        annotation = self.current()
+        if annotation is None:
+            return
+        conflicts = list_conflicts(self.app.db, record_id=annotation["id"])
+        if not conflicts:
+            self.notify("This annotation has no conflict to resolve: the filter conflict:yes "
+                        "lists those that have one.", timeout=4)
+            return
+        conflict = conflicts[0]  # the newest; any older one keeps the mark until it is done
+        this_copy = copy_id(self.app.db)
+        kept = Version.parse(conflict["kept_version"])
+        # Changed here since the sync, the version that stands is this copy's.
+        stands = {**annotation, "edited_on": kept.edited_on
+                  if kept.updated_at == annotation["updated_at"] else this_copy}
+
+        def answered(take: str | None) -> None:
+            if take is None:
+                return
+            try:
+                resolve_conflict(self.app.db, conflict["id"], take=take)
+            except MarginError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self._reload(keep=annotation["id"], rows=max(PAGE, len(self._rows)))
+            done = "kept the version that stands" if take == "kept" else "took the other version"
+            self.notify(f"Resolved the conflict of the {annotation['kind']} "
+                        f"{_short(annotation['exact'])}: {done}. The team gets it at the next "
+                        "sync.", timeout=6, markup=False)
+
+        self.app.push_screen(ResolveConflict(stands, conflict["lost"], this_copy), answered)
 
     def action_review_copy(self) -> None:
         copy_citation(self.app, self.current())
