@@ -446,3 +446,27 @@ def test_annotations_imported_from_an_older_file_are_sent_too(team, tmp_path):
     assert sent.sent_annotations == 1
     assert get_annotation(team.bob, made["id"])["note"] == "from Dan's file, edited"
     assert get_annotation(team.bob, made["id"])["analyst"] == "Dan"
+
+
+def test_revisions_that_differ_between_copies_are_reported_and_nothing_is_lost(team):
+    draft = read_source(str(ARTICLE))
+    ana_text = draft.text.replace("despite receiving less media attention",
+                                  "despite receiving less media coverage")
+    bob_text = draft.text.replace("despite receiving less media attention",
+                                  "despite receiving less attention")
+    import_article(team.ana, dataclasses.replace(draft, text=ana_text),
+                   revision_of=team.article["id"])
+    import_article(team.bob, dataclasses.replace(draft, text=bob_text),
+                   revision_of=team.article["id"])
+
+    sync(team.ana, team.url)
+    report = sync(team.bob, team.url)
+
+    # Bob's copy keeps its own second text, and says the two copies differ.
+    assert get_article(team.bob, team.article["id"])["text"] == bob_text
+    assert any("revision 2 of article" in problem and "differs" in problem
+               for problem in report.problems)
+    assert get_article(team.ana, team.article["id"])["text"] == ana_text
+    # Cy, who had neither, takes the server's.
+    sync(team.cy, team.url)
+    assert get_article(team.cy, team.article["id"])["text"] == ana_text
