@@ -444,8 +444,10 @@ class ResolveConflict(ShowsContent, ModalScreen[str | None]):
             ("Grade", version.get("grade") or "—"),
             ("Note", " ".join((version.get("note") or "—").split())),
             ("Tags", ", ".join(tags) or "—"),
-            ("Changed", f"{(version.get('updated_at') or '')[:16].replace('T', ' ')} in {where}"
-             + (f" by {by}" if by else "")),
+            # Who made the annotation, not who made this change: a version records only the
+            # copy it was changed in.
+            ("Made by", by or "—"),
+            ("Changed", f"{(version.get('updated_at') or '')[:16].replace('T', ' ')} in {where}"),
         ]
         text = Text(heading, style="bold")
         for label, value in lines:
