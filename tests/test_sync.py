@@ -470,3 +470,36 @@ def test_revisions_that_differ_between_copies_are_reported_and_nothing_is_lost(t
     # Cy, who had neither, takes the server's.
     sync(team.cy, team.url)
     assert get_article(team.cy, team.article["id"])["text"] == ana_text
+
+
+def test_two_copies_meeting_an_empty_server_at_once_set_it_up_once(tmp_path, pg_database):
+    paths = [tmp_path / f"{name}.db" for name in ("one", "two")]
+    for path in paths:
+        db = open_db(path)
+        made = import_article(db, read_source(str(ARTICLE))).article
+        annotate(db, made["id"], "Kursk Oblast", source=path.stem)
+    failures = []
+
+    def run(path):
+        try:
+            sync(open_db(path), pg_database)
+        except Exception as error:  # reported below, with the copy's name
+            failures.append((path.stem, error))
+
+    threads = [threading.Thread(target=run, args=(path,)) for path in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    for path in paths:
+        sync(open_db(path), pg_database)
+
+    with psycopg.connect(pg_database) as connection:
+        assert connection.execute("SELECT count(*), max(schema_version) FROM margin.server"
+                                  ).fetchone() == (1, 1)
+    one, two = open_db(paths[0]), open_db(paths[1])
+    assert contents(one) == contents(two) and len(contents(one)) == 2
+    # Both imported the same text: one article, known by the same id in both.
+    ids = [db.execute("SELECT id FROM articles").fetchall() for db in (one, two)]
+    assert ids[0] == ids[1] and len(ids[0]) == 1

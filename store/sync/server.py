@@ -143,8 +143,13 @@ def _check_privileges(connection: Any, place: str) -> None:
 
 
 def _version(connection: Any) -> int:
-    exists = connection.execute("SELECT to_regclass('margin.server')").fetchone()[0]
-    if exists is None:
+    # A plain query of the catalog, not to_regclass(), which may answer from a cache taken
+    # before another copy's transaction created the table.
+    exists = connection.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+        "ON n.oid = c.relnamespace WHERE n.nspname = 'margin' AND c.relname = 'server')"
+    ).fetchone()[0]
+    if not exists:
         return 0
     return connection.execute("SELECT schema_version FROM margin.server").fetchone()[0]
 
