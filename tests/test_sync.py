@@ -503,3 +503,35 @@ def test_two_copies_meeting_an_empty_server_at_once_set_it_up_once(tmp_path, pg_
     # Both imported the same text: one article, known by the same id in both.
     ids = [db.execute("SELECT id FROM articles").fetchall() for db in (one, two)]
     assert ids[0] == ids[1] and len(ids[0]) == 1
+
+
+def test_a_version_6_database_upgrades_with_its_history_and_everything_to_send(tmp_path):
+    import sqlite3
+
+    import sqlite_utils
+
+    from store.db import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    MIGRATIONS.apply(sqlite_utils.Database(old), stop_before="0007_team_sync")
+    old.execute("INSERT INTO articles (id, title, text, text_sha256, imported_at) "
+                "VALUES ('a1b2c3d4', 'Memo', 'The bridge was hit.', 'x', '2025-01-01T00:00:00')")
+    old.execute("INSERT INTO revisions (article_id, number, text, text_sha256, retrieved_at) "
+                "VALUES ('a1b2c3d4', 1, 'The bridge was hit.', 'x', '2025-01-01T00:00:00')")
+    old.execute("INSERT INTO annotations (id, article_id, kind, start, \"end\", exact, created_at, "
+                "updated_at) VALUES ('n1', 'a1b2c3d4', 'claim', 4, 10, 'bridge', "
+                "'2025-01-01T00:00:00', '2025-01-02T00:00:00')")
+    old.execute("INSERT INTO history (annotation_id, article_id, action, before, after, at) "
+                "VALUES ('n1', 'a1b2c3d4', 'create', NULL, '{}', '2025-01-01T00:00:00')")
+    old.commit()
+    old.close()
+
+    db = open_db(path)
+
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 7
+    assert db.execute("SELECT updated_at FROM articles").fetchone()[0] == "2025-01-01T00:00:00"
+    assert db.execute("SELECT action, at FROM history").fetchall() == \
+        [("create", "2025-01-01T00:00:00")]
+    assert db.execute("SELECT unsent FROM annotations").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM sync_server").fetchone()[0] == 0
