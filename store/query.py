@@ -137,19 +137,13 @@ def _term(name: str, value: str, db: sqlite_utils.Database | None) -> dict[str, 
     if name == "anchor":
         return {"anchor": _anchor(value)}
     if name == "conflict":
-        answer = value.lower()
-        if answer not in _YES or _YES[answer] is None:
-            raise ValidationError(f"conflict:{value} is neither yes nor no",
-                                  "write conflict:yes for annotations changed in two copies at "
-                                  "once that are still to resolve")
-        return {"conflict": _YES[answer]}
+        return {"conflict": _yes_or_no(name, value, "write conflict:yes for annotations changed "
+                                                    "in two copies at once that are still to "
+                                                    "resolve")}
     if name == "verified":
-        answer = value.lower()
-        if answer not in _YES or _YES[answer] is None:
-            raise ValidationError(f"verified:{value} is neither yes nor no",
-                                  "write verified:no for quotes whose words changed or lost "
-                                  "their quotation marks, verified:yes for those that hold")
-        return {"verified": _YES[answer]}
+        return {"verified": _yes_or_no(name, value, "write verified:no for quotes whose words "
+                                                    "changed or lost their quotation marks, "
+                                                    "verified:yes for those that hold")}
     if name == "deleted":
         answer = value.lower()
         if answer not in _YES:
@@ -215,6 +209,14 @@ def _confidence_bounds(typed_name: str, op: str, value: str, low: int | None,
     if new_high is not None:
         high = new_high if high is None else min(high, new_high)
     return low, high
+
+
+def _yes_or_no(name: str, value: str, advice: str) -> bool:
+    """A term's yes or no (``all`` and the like mean nothing here)."""
+    answer = _YES.get(value.lower())
+    if answer is None:
+        raise ValidationError(f"{name}:{value} is neither yes nor no", advice)
+    return answer
 
 
 def _example(name: str) -> str:
