@@ -535,3 +535,35 @@ def test_a_version_6_database_upgrades_with_its_history_and_everything_to_send(t
         [("create", "2025-01-01T00:00:00")]
     assert db.execute("SELECT unsent FROM annotations").fetchone()[0] == 1
     assert db.execute("SELECT count(*) FROM sync_server").fetchone()[0] == 0
+
+
+def test_one_copy_syncing_twice_at_once_sends_and_takes_everything_once(team):
+    # As when the analyst presses the sync key while a scripted `margin sync` runs.
+    text = get_article(team.ana, team.article["id"])["text"]
+    add_annotations_bulk(team.ana, [{"article_id": team.article["id"], "kind": "claim",
+                                     "start": start, "end": start + 9}
+                                    for start in range(0, len(text) - 10)])
+    add_annotations_bulk(team.bob, [{"article_id": team.article["id"], "kind": "quote",
+                                     "start": start, "end": start + 4}
+                                    for start in range(0, len(text) - 10)])
+    sync(team.bob, team.url)
+    failures = []
+
+    def run():
+        try:
+            sync(open_db(team.paths["ana"]), team.url)
+        except Exception as error:  # reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    sync_each(team, "bob", "cy")
+
+    assert contents(team.ana) == contents(team.bob) == contents(team.cy)
+    assert server_rows(team.url, "annotations") == len(contents(team.ana)) == 2 * (len(text) - 10)
+    assert list_conflicts(team.ana) == []
+    assert sync(team.ana, team.url).sent_annotations == 0
