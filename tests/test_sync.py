@@ -446,3 +446,20 @@ def test_annotations_imported_from_an_older_file_are_sent_too(team, tmp_path):
     assert sent.sent_annotations == 1
     assert get_annotation(team.bob, made["id"])["note"] == "from Dan's file, edited"
     assert get_annotation(team.bob, made["id"])["analyst"] == "Dan"
+
+
+def test_a_copy_moved_to_a_new_server_sends_it_everything_it_holds(team, pg_cluster):
+    made = annotate(team.ana, team.article["id"], "Kursk Oblast", note="sent to the old one")
+    sync(team.ana, team.url)
+    pg_cluster.create_database("margin_test_moved")
+    try:
+        moved = pg_cluster.url("margin_test_moved")
+
+        report = sync(team.ana, moved)
+        sync(team.cy, moved)
+
+        assert (report.sent_articles, report.sent_annotations) == (1, 1)
+        assert server_rows(moved, "annotations") == 1
+        assert get_annotation(team.cy, made["id"])["note"] == "sent to the old one"
+    finally:
+        pg_cluster.drop_database("margin_test_moved")
