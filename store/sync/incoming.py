@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
+from operator import itemgetter
 from typing import Any, Callable, Iterable
 
 import sqlite_utils
@@ -49,6 +51,15 @@ CHUNK = 10_000
 TEXTS_KEPT = 20_000_000
 
 Progress = Callable[[str, int, int], None]
+
+# An incoming annotation row as read: ANNOTATION_COLUMNS, then its change number.
+INCOMING = (*ANNOTATION_COLUMNS, "seq")
+_AT = {column: position for position, column in enumerate(INCOMING)}
+# The parts of an annotations row (COLUMNS) an incoming row gives as they are, after its id
+# and around the two ids that are this copy's own: its article's and its source's.
+assert COLUMNS[:2] == ("id", "article_id") and COLUMNS[8] == "source_id"
+_MIDDLE, _TAIL = (itemgetter(*(_AT[column] for column in part))
+                  for part in (COLUMNS[2:8], COLUMNS[9:]))
 
 # Two versions made apart that say the same are no conflict: when each copy imported the same
 # article, the moment of import is all that differs.
@@ -98,7 +109,7 @@ def receive(db: sqlite_utils.Database, connection: Any, report: Any,
             rows = cursor.fetchmany(CHUNK)
             if not rows:
                 break
-            merger.annotations([dict(zip((*ANNOTATION_COLUMNS, "seq"), row)) for row in rows])
+            merger.annotations(rows)
             done += len(rows)
             if progress:
                 progress("receiving", done, total)
@@ -310,12 +321,16 @@ class _Merger:
 
     # --- annotations ------------------------------------------------------------------------
 
-    def annotations(self, rows: list[dict]) -> None:
-        """Merge one chunk of annotation versions, in one transaction."""
+    def annotations(self, rows: list[tuple]) -> None:
+        """Merge one chunk of annotation versions (rows of ``INCOMING``), in one transaction."""
+        if not rows:
+            return
         if not self.local_articles:
             self._load_articles()
+        # Rows come in change order: the last one's number is the highest.
+        self.highest = max(self.highest, rows[-1][_AT["seq"]])
         with writing(self.db):
-            ids = json.dumps(sorted({row["id"] for row in rows}))
+            ids = json.dumps(sorted({row[0] for row in rows}))
             local = {row["id"]: row for row in rows_as_dicts(self.db.execute(
                 f"SELECT * FROM ({LOCAL_ANNOTATIONS}) a "
                 "WHERE a.id IN (SELECT value FROM json_each(?))", [ids]))}
@@ -325,12 +340,25 @@ class _Merger:
             seen = set(self.db.execute(
                 "SELECT key, version FROM sync_versions WHERE kind = 'annotation' "
                 "AND key IN (SELECT value FROM json_each(?))", [ids]))
+            # Most rows of a first sync are one version of an annotation this copy has never
+            # met, made on its article's newest text: stored as they come, without the
+            # comparisons below. Any other row takes the general way.
+            known = {*local, *bases, *(key for key, _ in seen),
+                     *(key for key, count in Counter(row[0] for row in rows).items()
+                       if count > 1)}
+            plain: list[tuple] = []
             new: dict[str, dict] = {}
             replaced: list[dict] = []
             new_bases: dict[str, Version] = {}
             merged: list[tuple[str, Version]] = []
-            for row in rows:
-                self.highest = max(self.highest, row["seq"])
+            for raw in rows:
+                if raw[0] not in known:
+                    stored = self._plain_new(raw)
+                    if stored is not None:
+                        plain.append(stored)
+                        new_bases[raw[0]] = Version(raw[1], raw[2])
+                        continue
+                row = dict(zip(INCOMING, raw))
                 version = Version(row["updated_at"], row["edited_on"])
                 if (row["id"], str(version)) in seen or \
                         (new_bases.get(row["id"]) or bases.get(row["id"])) == version:
@@ -381,12 +409,15 @@ class _Merger:
                     self._conflict("annotation", row["id"], article["id"], kept=mine_version,
                                    lost=version, lost_values=self._snapshot(row),
                                    kept_values=self._snapshot(mine))
-            self._write(list(new.values()), replaced)
-            # What now holds the version exchanged has nothing to send (written just now, or
-            # a version this copy sent and had not noted).
+            self._write(plain, list(new.values()), replaced)
+            # What now holds the version exchanged has nothing to send: rows written just now
+            # were stored so; the others were replaced here, or hold a version this copy sent
+            # and had not noted.
+            written = {row[0] for row in plain}.union(new)
             self.db.conn.executemany(
                 "UPDATE annotations SET unsent = 0 WHERE id = ? AND updated_at = ?",
-                sorted((key, version.updated_at) for key, version in new_bases.items()))
+                sorted((key, version.updated_at) for key, version in new_bases.items()
+                       if key not in written))
             # Bases moved past become versions merely seen; a version that lost stays seen.
             state.set_bases(self.db, "annotation", new_bases.items(),
                             replaced=[(key, bases[key]) for key in new_bases
@@ -394,6 +425,26 @@ class _Merger:
             state.mark_seen(self.db, "annotation",
                             [(key, version) for key, version in merged
                              if new_bases.get(key) != version])
+
+    def _plain_new(self, raw: tuple) -> tuple | None:
+        """A version of an annotation new here, as its annotations row (``COLUMNS``), when it
+        was made elsewhere on its article's newest text here and its words are there; else
+        None (the general way then stores it, holds it, or says what is wrong)."""
+        if raw[_AT["edited_on"]] == self.me:
+            return None
+        article = self.local_articles.get(raw[_AT["article_key"]])
+        if article is None:
+            return None
+        number = raw[_AT["revision"]]
+        if number != self.newest[article["id"]]:
+            return None
+        start, end, exact = raw[_AT["start"]], raw[_AT["end"]], raw[_AT["exact"]]
+        text = self._text(article["id"], number)
+        if not (0 <= start < end <= len(text)) or text[start:end] != exact:
+            return None
+        return (raw[_AT["id"]], article["id"], *_MIDDLE(raw),
+                self._source_id(raw[_AT["source"]], raw[_AT["role"]], raw[_AT["organization"]]),
+                *_TAIL(raw))
 
     def _version_of(self, row: dict, base: Version | None) -> Version:
         """The version of a row here: the one last exchanged, or this copy's own if changed."""
@@ -426,30 +477,34 @@ class _Merger:
         """An incoming version as this copy's annotations row (plus what goes beside it)."""
         values = {field: row[field] for field in ANNOTATION_FIELDS}
         return {"id": row["id"], "article_id": article["id"], **values,
-                "source_id": self._source_id(row), "updated_at": row["updated_at"],
+                "source_id": self._source_id(row["source"], row["role"], row["organization"]),
+                "updated_at": row["updated_at"],
                 "edited_on": row["edited_on"], "anchors": row["anchors"],
                 "source": row["source"], "role": row["role"],
                 "organization": row["organization"]}
 
-    def _source_id(self, row: dict) -> int | None:
-        name = row["source"]
+    def _source_id(self, name: str | None, role: str | None,
+                   organization: str | None) -> int | None:
         if not name or not name.strip():
             return None
         key = name.casefold()
         if key not in self.sources:
-            self.sources[key] = ensure_source(self.db, name, role=row["role"],
-                                              organization=row["organization"])["id"]
+            self.sources[key] = ensure_source(self.db, name, role=role,
+                                              organization=organization)["id"]
         return self.sources[key]
 
-    def _write(self, new: list[dict], replaced: list[dict]) -> None:
-        store_rows(self.db, [tuple(row[column] for column in COLUMNS) for row in new])
+    def _write(self, plain: list[tuple], new: list[dict], replaced: list[dict]) -> None:
+        """Store new rows (``plain`` ones already in ``COLUMNS`` order, needing no anchors)
+        and replace rows here, with the anchors they need."""
+        store_rows(self.db, plain + [tuple(row[column] for column in COLUMNS) for row in new],
+                   unsent=False)
         assignments = ", ".join(f'"{column}" = ?' for column in COLUMNS if column != "id")
         self.db.conn.executemany(
             f"UPDATE annotations SET {assignments} WHERE id = ?",
             [[row[column] for column in COLUMNS if column != "id"] + [row["id"]]
              for row in replaced])
         self._anchor([*new, *replaced], fresh={row["id"] for row in new})
-        self.report.received_annotations += len(new) + len(replaced)
+        self.report.received_annotations += len(plain) + len(new) + len(replaced)
         self.report.received_deleted += sum(1 for row in replaced if row["deleted_at"])
 
     def _anchor(self, rows: list[dict], fresh: set[str]) -> None:
