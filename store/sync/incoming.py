@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from operator import itemgetter
 from typing import Any, Callable, Iterable
 
@@ -105,14 +106,17 @@ def receive(db: sqlite_utils.Database, connection: Any, report: Any,
         listed = ", ".join(f'"{column}"' for column in ANNOTATION_COLUMNS)
         cursor.execute(f"SELECT {listed}, seq FROM margin.annotations WHERE seq > %s "
                        "ORDER BY seq", [since])
-        while True:
-            rows = cursor.fetchmany(CHUNK)
-            if not rows:
-                break
-            merger.annotations(rows)
-            done += len(rows)
-            if progress:
-                progress("receiving", done, total)
+        # The next chunk is read while this one is merged: the server and the network work
+        # while SQLite writes (both let go of Python's lock while they wait or write). Only
+        # that thread uses the connection until the chunks are done.
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            coming = reader.submit(cursor.fetchmany, CHUNK)
+            while rows := coming.result():
+                coming = reader.submit(cursor.fetchmany, CHUNK)
+                merger.annotations(rows)
+                done += len(rows)
+                if progress:
+                    progress("receiving", done, total)
         cursor.close()
     with writing(db):
         state.advance(db, merger.mark(since), now())
