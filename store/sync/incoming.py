@@ -22,7 +22,6 @@ import hashlib
 import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from operator import itemgetter
 from typing import Any, Callable, Iterable
 
 import sqlite_utils
@@ -55,12 +54,14 @@ Progress = Callable[[str, int, int], None]
 
 # An incoming annotation row as read: ANNOTATION_COLUMNS, then its change number.
 INCOMING = (*ANNOTATION_COLUMNS, "seq")
-_AT = {column: position for position, column in enumerate(INCOMING)}
-# The parts of an annotations row (COLUMNS) an incoming row gives as they are, after its id
-# and around the two ids that are this copy's own: its article's and its source's.
-assert COLUMNS[:2] == ("id", "article_id") and COLUMNS[8] == "source_id"
-_MIDDLE, _TAIL = (itemgetter(*(_AT[column] for column in part))
-                  for part in (COLUMNS[2:8], COLUMNS[9:]))
+# _Merger._plain_new takes these rows apart and builds annotations rows by position.
+assert INCOMING == ("id", "updated_at", "edited_on", "parents", "article_key", "kind", "start",
+                    "end", "exact", "prefix", "suffix", "source", "role", "organization", "via",
+                    "confidence", "grade", "note", "tags", "created_at", "deleted_at",
+                    "revision", "analyst", "origin", "anchors", "seq")
+assert COLUMNS == ("id", "article_id", "kind", "start", "end", "exact", "prefix", "suffix",
+                   "source_id", "via", "confidence", "grade", "note", "tags", "created_at",
+                   "updated_at", "deleted_at", "revision", "analyst", "origin")
 
 # Two versions made apart that say the same are no conflict: when each copy imported the same
 # article, the moment of import is all that differs.
@@ -332,7 +333,7 @@ class _Merger:
         if not self.local_articles:
             self._load_articles()
         # Rows come in change order: the last one's number is the highest.
-        self.highest = max(self.highest, rows[-1][_AT["seq"]])
+        self.highest = max(self.highest, rows[-1][-1])
         with writing(self.db):
             ids = json.dumps(sorted({row[0] for row in rows}))
             local = {row["id"]: row for row in rows_as_dicts(self.db.execute(
@@ -350,18 +351,11 @@ class _Merger:
             known = {*local, *bases, *(key for key, _ in seen),
                      *(key for key, count in Counter(row[0] for row in rows).items()
                        if count > 1)}
-            plain: list[tuple] = []
+            plain, new_bases, others = self._plain_new(rows, known)
             new: dict[str, dict] = {}
             replaced: list[dict] = []
-            new_bases: dict[str, Version] = {}
             merged: list[tuple[str, Version]] = []
-            for raw in rows:
-                if raw[0] not in known:
-                    stored = self._plain_new(raw)
-                    if stored is not None:
-                        plain.append(stored)
-                        new_bases[raw[0]] = Version(raw[1], raw[2])
-                        continue
+            for raw in others:
                 row = dict(zip(INCOMING, raw))
                 version = Version(row["updated_at"], row["edited_on"])
                 if (row["id"], str(version)) in seen or \
@@ -430,25 +424,42 @@ class _Merger:
                             [(key, version) for key, version in merged
                              if new_bases.get(key) != version])
 
-    def _plain_new(self, raw: tuple) -> tuple | None:
-        """A version of an annotation new here, as its annotations row (``COLUMNS``), when it
-        was made elsewhere on its article's newest text here and its words are there; else
-        None (the general way then stores it, holds it, or says what is wrong)."""
-        if raw[_AT["edited_on"]] == self.me:
-            return None
-        article = self.local_articles.get(raw[_AT["article_key"]])
-        if article is None:
-            return None
-        number = raw[_AT["revision"]]
-        if number != self.newest[article["id"]]:
-            return None
-        start, end, exact = raw[_AT["start"]], raw[_AT["end"]], raw[_AT["exact"]]
-        text = self._text(article["id"], number)
-        if not (0 <= start < end <= len(text)) or text[start:end] != exact:
-            return None
-        return (raw[_AT["id"]], article["id"], *_MIDDLE(raw),
-                self._source_id(raw[_AT["source"]], raw[_AT["role"]], raw[_AT["organization"]]),
-                *_TAIL(raw))
+    def _plain_new(self, rows: list[tuple], known: set[str]
+                   ) -> tuple[list[tuple], dict[str, Version], list[tuple]]:
+        """Split a chunk: the versions stored as they come (annotations new here, not among
+        ``known``, made elsewhere on their article's newest text here, their words there) as
+        annotations rows in ``COLUMNS`` order, with the version each becomes the base of;
+        and the other rows, which the general way stores, holds, or says what is wrong with."""
+        plain: list[tuple] = []
+        bases: dict[str, Version] = {}
+        others: list[tuple] = []
+        # Per article key: its id here, its newest revision and that revision's text.
+        articles: dict[str, tuple[str, int, str] | None] = {}
+        sources: dict[str, int | None] = {}
+        for raw in rows:
+            (annotation_id, updated_at, edited_on, _, article_key, kind, start, end, exact,
+             prefix, suffix, source, role, organization, via, confidence, grade, note, tags,
+             created_at, deleted_at, revision, analyst, origin, _, _) = raw
+            if annotation_id in known or edited_on == self.me:
+                others.append(raw)
+                continue
+            if article_key not in articles:
+                article = self.local_articles.get(article_key)
+                articles[article_key] = None if article is None else (
+                    article["id"], self.newest[article["id"]],
+                    self._text(article["id"], self.newest[article["id"]]))
+            article = articles[article_key]
+            if article is None or revision != article[1] or \
+                    not (0 <= start < end <= len(article[2])) or article[2][start:end] != exact:
+                others.append(raw)
+                continue
+            if source not in sources:
+                sources[source] = self._source_id(source, role, organization)
+            plain.append((annotation_id, article[0], kind, start, end, exact, prefix, suffix,
+                          sources[source], via, confidence, grade, note, tags, created_at,
+                          updated_at, deleted_at, revision, analyst, origin))
+            bases[annotation_id] = Version(updated_at, edited_on)
+        return plain, bases, others
 
     def _version_of(self, row: dict, base: Version | None) -> Version:
         """The version of a row here: the one last exchanged, or this copy's own if changed."""
