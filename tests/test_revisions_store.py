@@ -93,8 +93,9 @@ def test_a_version_4_database_upgrades_with_each_article_as_its_first_revision(t
     columns = [c[0] for c in db.execute("SELECT * FROM annotations").description]
     # Made in this copy by someone it cannot name: the origin is this copy's, the analyst unknown.
     copy = db.execute("SELECT id FROM local_copy").fetchone()[0]
+    # Never shared with a team's server, it is still to be sent.
     assert dict(zip(columns, raw)) == {**annotation, "revision": 1, "analyst": None,
-                                       "origin": copy}
+                                       "origin": copy, "unsent": 1}
     read = get_annotation(db, "n1")
     assert (read["start"], read["end"], read["anchor"], read["current"]) == (
         start, start + 11, "exact", "6,000 homes")
