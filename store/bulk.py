@@ -47,6 +47,9 @@ CACHE_KIB_MAX = 256 * 1024
 
 _INSERT_ANNOTATIONS = (f"INSERT INTO annotations ({', '.join(f'[{c}]' for c in COLUMNS)}) "
                        f"VALUES ({', '.join('?' for _ in COLUMNS)})")
+# The same for rows that hold a version the team's server has already (a merge): not unsent.
+_INSERT_SENT_ANNOTATIONS = (f"INSERT INTO annotations ({', '.join(f'[{c}]' for c in COLUMNS)}, "
+                            f"unsent) VALUES ({', '.join('?' for _ in COLUMNS)}, 0)")
 _IN_COLUMN_ORDER = itemgetter(*COLUMNS)
 # What the trigger indexes for one new row, for every row after a rowid: the same expressions.
 _FILL_FTS = f"""
@@ -106,25 +109,31 @@ def add_annotations_bulk(db: sqlite_utils.Database, rows: Iterable[Mapping[str, 
     return ids
 
 
-def store_rows(db: sqlite_utils.Database, values: list[tuple]) -> None:
+def store_rows(db: sqlite_utils.Database, values: list[tuple], *, unsent: bool = True) -> None:
     """Write complete annotation rows (values in ``COLUMNS`` order, already checked) fast,
-    inside the caller's write transaction: for merges that bring many at once."""
+    inside the caller's write transaction: for merges that bring many at once.
+
+    ``unsent=False`` stores them as versions the team's server already has, with nothing to
+    send (marking them so afterwards would visit every row again).
+    """
     if not values:
         return
     last_rowid = db.execute("SELECT coalesce(max(rowid), 0) FROM annotations").fetchone()[0]
     with _roomy_page_cache(db, len(values)):
-        for sql in _store_rows(db, values, last_rowid):
+        for sql in _store_rows(db, values, last_rowid,
+                               _INSERT_ANNOTATIONS if unsent else _INSERT_SENT_ANNOTATIONS):
             db.execute(sql)
 
 
-def _store_rows(db: sqlite_utils.Database, values: list[tuple], last_rowid: int) -> list[str]:
+def _store_rows(db: sqlite_utils.Database, values: list[tuple], last_rowid: int,
+                insert: str = _INSERT_ANNOTATIONS) -> list[str]:
     """Insert the rows with the full-text index filled once for all of them; returns the SQL
     of the indexes set aside, for the caller to rebuild when its other writes are done."""
     trigger = _drop_trigger(db, FTS_TRIGGER)
     # A rebuild sorts every row of the table, so it pays only when most rows are new: when
     # the import at least doubles the table. max(rowid) is at least the rows already there.
     set_aside = _drop_indexes(db, "annotations") if len(values) >= last_rowid else []
-    db.conn.executemany(_INSERT_ANNOTATIONS, values)
+    db.conn.executemany(insert, values)
     if trigger is not None:
         db.execute(_FILL_FTS, [last_rowid])
         db.execute(trigger)

@@ -567,3 +567,18 @@ def test_one_copy_syncing_twice_at_once_sends_and_takes_everything_once(team):
     assert server_rows(team.url, "annotations") == len(contents(team.ana)) == 2 * (len(text) - 10)
     assert list_conflicts(team.ana) == []
     assert sync(team.ana, team.url).sent_annotations == 0
+def test_a_copy_moved_to_a_new_server_sends_it_everything_it_holds(team, pg_cluster):
+    made = annotate(team.ana, team.article["id"], "Kursk Oblast", note="sent to the old one")
+    sync(team.ana, team.url)
+    pg_cluster.create_database("margin_test_moved")
+    try:
+        moved = pg_cluster.url("margin_test_moved")
+
+        report = sync(team.ana, moved)
+        sync(team.cy, moved)
+
+        assert (report.sent_articles, report.sent_annotations) == (1, 1)
+        assert server_rows(moved, "annotations") == 1
+        assert get_annotation(team.cy, made["id"])["note"] == "sent to the old one"
+    finally:
+        pg_cluster.drop_database("margin_test_moved")

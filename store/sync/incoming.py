@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable
 
 import sqlite_utils
@@ -49,6 +51,17 @@ CHUNK = 10_000
 TEXTS_KEPT = 20_000_000
 
 Progress = Callable[[str, int, int], None]
+
+# An incoming annotation row as read: ANNOTATION_COLUMNS, then its change number.
+INCOMING = (*ANNOTATION_COLUMNS, "seq")
+# _Merger._plain_new takes these rows apart and builds annotations rows by position.
+assert INCOMING == ("id", "updated_at", "edited_on", "parents", "article_key", "kind", "start",
+                    "end", "exact", "prefix", "suffix", "source", "role", "organization", "via",
+                    "confidence", "grade", "note", "tags", "created_at", "deleted_at",
+                    "revision", "analyst", "origin", "anchors", "seq")
+assert COLUMNS == ("id", "article_id", "kind", "start", "end", "exact", "prefix", "suffix",
+                   "source_id", "via", "confidence", "grade", "note", "tags", "created_at",
+                   "updated_at", "deleted_at", "revision", "analyst", "origin")
 
 # Two versions made apart that say the same are no conflict: when each copy imported the same
 # article, the moment of import is all that differs.
@@ -94,14 +107,17 @@ def receive(db: sqlite_utils.Database, connection: Any, report: Any,
         listed = ", ".join(f'"{column}"' for column in ANNOTATION_COLUMNS)
         cursor.execute(f"SELECT {listed}, seq FROM margin.annotations WHERE seq > %s "
                        "ORDER BY seq", [since])
-        while True:
-            rows = cursor.fetchmany(CHUNK)
-            if not rows:
-                break
-            merger.annotations([dict(zip((*ANNOTATION_COLUMNS, "seq"), row)) for row in rows])
-            done += len(rows)
-            if progress:
-                progress("receiving", done, total)
+        # The next chunk is read while this one is merged: the server and the network work
+        # while SQLite writes (both let go of Python's lock while they wait or write). Only
+        # that thread uses the connection until the chunks are done.
+        with ThreadPoolExecutor(max_workers=1) as reader:
+            coming = reader.submit(cursor.fetchmany, CHUNK)
+            while rows := coming.result():
+                coming = reader.submit(cursor.fetchmany, CHUNK)
+                merger.annotations(rows)
+                done += len(rows)
+                if progress:
+                    progress("receiving", done, total)
         cursor.close()
     with writing(db):
         state.advance(db, merger.mark(since), now())
@@ -310,12 +326,16 @@ class _Merger:
 
     # --- annotations ------------------------------------------------------------------------
 
-    def annotations(self, rows: list[dict]) -> None:
-        """Merge one chunk of annotation versions, in one transaction."""
+    def annotations(self, rows: list[tuple]) -> None:
+        """Merge one chunk of annotation versions (rows of ``INCOMING``), in one transaction."""
+        if not rows:
+            return
         if not self.local_articles:
             self._load_articles()
+        # Rows come in change order: the last one's number is the highest.
+        self.highest = max(self.highest, rows[-1][-1])
         with writing(self.db):
-            ids = json.dumps(sorted({row["id"] for row in rows}))
+            ids = json.dumps(sorted({row[0] for row in rows}))
             local = {row["id"]: row for row in rows_as_dicts(self.db.execute(
                 f"SELECT * FROM ({LOCAL_ANNOTATIONS}) a "
                 "WHERE a.id IN (SELECT value FROM json_each(?))", [ids]))}
@@ -325,12 +345,18 @@ class _Merger:
             seen = set(self.db.execute(
                 "SELECT key, version FROM sync_versions WHERE kind = 'annotation' "
                 "AND key IN (SELECT value FROM json_each(?))", [ids]))
+            # Most rows of a first sync are one version of an annotation this copy has never
+            # met, made on its article's newest text: stored as they come, without the
+            # comparisons below. Any other row takes the general way.
+            known = {*local, *bases, *(key for key, _ in seen),
+                     *(key for key, count in Counter(row[0] for row in rows).items()
+                       if count > 1)}
+            plain, new_bases, others = self._plain_new(rows, known)
             new: dict[str, dict] = {}
             replaced: list[dict] = []
-            new_bases: dict[str, Version] = {}
             merged: list[tuple[str, Version]] = []
-            for row in rows:
-                self.highest = max(self.highest, row["seq"])
+            for raw in others:
+                row = dict(zip(INCOMING, raw))
                 version = Version(row["updated_at"], row["edited_on"])
                 if (row["id"], str(version)) in seen or \
                         (new_bases.get(row["id"]) or bases.get(row["id"])) == version:
@@ -381,12 +407,15 @@ class _Merger:
                     self._conflict("annotation", row["id"], article["id"], kept=mine_version,
                                    lost=version, lost_values=self._snapshot(row),
                                    kept_values=self._snapshot(mine))
-            self._write(list(new.values()), replaced)
-            # What now holds the version exchanged has nothing to send (written just now, or
-            # a version this copy sent and had not noted).
+            self._write(plain, list(new.values()), replaced)
+            # What now holds the version exchanged has nothing to send: rows written just now
+            # were stored so; the others were replaced here, or hold a version this copy sent
+            # and had not noted.
+            written = {row[0] for row in plain}.union(new)
             self.db.conn.executemany(
                 "UPDATE annotations SET unsent = 0 WHERE id = ? AND updated_at = ?",
-                sorted((key, version.updated_at) for key, version in new_bases.items()))
+                sorted((key, version.updated_at) for key, version in new_bases.items()
+                       if key not in written))
             # Bases moved past become versions merely seen; a version that lost stays seen.
             state.set_bases(self.db, "annotation", new_bases.items(),
                             replaced=[(key, bases[key]) for key in new_bases
@@ -394,6 +423,43 @@ class _Merger:
             state.mark_seen(self.db, "annotation",
                             [(key, version) for key, version in merged
                              if new_bases.get(key) != version])
+
+    def _plain_new(self, rows: list[tuple], known: set[str]
+                   ) -> tuple[list[tuple], dict[str, Version], list[tuple]]:
+        """Split a chunk: the versions stored as they come (annotations new here, not among
+        ``known``, made elsewhere on their article's newest text here, their words there) as
+        annotations rows in ``COLUMNS`` order, with the version each becomes the base of;
+        and the other rows, which the general way stores, holds, or says what is wrong with."""
+        plain: list[tuple] = []
+        bases: dict[str, Version] = {}
+        others: list[tuple] = []
+        # Per article key: its id here, its newest revision and that revision's text.
+        articles: dict[str, tuple[str, int, str] | None] = {}
+        sources: dict[str, int | None] = {}
+        for raw in rows:
+            (annotation_id, updated_at, edited_on, _, article_key, kind, start, end, exact,
+             prefix, suffix, source, role, organization, via, confidence, grade, note, tags,
+             created_at, deleted_at, revision, analyst, origin, _, _) = raw
+            if annotation_id in known or edited_on == self.me:
+                others.append(raw)
+                continue
+            if article_key not in articles:
+                article = self.local_articles.get(article_key)
+                articles[article_key] = None if article is None else (
+                    article["id"], self.newest[article["id"]],
+                    self._text(article["id"], self.newest[article["id"]]))
+            article = articles[article_key]
+            if article is None or revision != article[1] or \
+                    not (0 <= start < end <= len(article[2])) or article[2][start:end] != exact:
+                others.append(raw)
+                continue
+            if source not in sources:
+                sources[source] = self._source_id(source, role, organization)
+            plain.append((annotation_id, article[0], kind, start, end, exact, prefix, suffix,
+                          sources[source], via, confidence, grade, note, tags, created_at,
+                          updated_at, deleted_at, revision, analyst, origin))
+            bases[annotation_id] = Version(updated_at, edited_on)
+        return plain, bases, others
 
     def _version_of(self, row: dict, base: Version | None) -> Version:
         """The version of a row here: the one last exchanged, or this copy's own if changed."""
@@ -426,30 +492,34 @@ class _Merger:
         """An incoming version as this copy's annotations row (plus what goes beside it)."""
         values = {field: row[field] for field in ANNOTATION_FIELDS}
         return {"id": row["id"], "article_id": article["id"], **values,
-                "source_id": self._source_id(row), "updated_at": row["updated_at"],
+                "source_id": self._source_id(row["source"], row["role"], row["organization"]),
+                "updated_at": row["updated_at"],
                 "edited_on": row["edited_on"], "anchors": row["anchors"],
                 "source": row["source"], "role": row["role"],
                 "organization": row["organization"]}
 
-    def _source_id(self, row: dict) -> int | None:
-        name = row["source"]
+    def _source_id(self, name: str | None, role: str | None,
+                   organization: str | None) -> int | None:
         if not name or not name.strip():
             return None
         key = name.casefold()
         if key not in self.sources:
-            self.sources[key] = ensure_source(self.db, name, role=row["role"],
-                                              organization=row["organization"])["id"]
+            self.sources[key] = ensure_source(self.db, name, role=role,
+                                              organization=organization)["id"]
         return self.sources[key]
 
-    def _write(self, new: list[dict], replaced: list[dict]) -> None:
-        store_rows(self.db, [tuple(row[column] for column in COLUMNS) for row in new])
+    def _write(self, plain: list[tuple], new: list[dict], replaced: list[dict]) -> None:
+        """Store new rows (``plain`` ones already in ``COLUMNS`` order, needing no anchors)
+        and replace rows here, with the anchors they need."""
+        store_rows(self.db, plain + [tuple(row[column] for column in COLUMNS) for row in new],
+                   unsent=False)
         assignments = ", ".join(f'"{column}" = ?' for column in COLUMNS if column != "id")
         self.db.conn.executemany(
             f"UPDATE annotations SET {assignments} WHERE id = ?",
             [[row[column] for column in COLUMNS if column != "id"] + [row["id"]]
              for row in replaced])
         self._anchor([*new, *replaced], fresh={row["id"] for row in new})
-        self.report.received_annotations += len(new) + len(replaced)
+        self.report.received_annotations += len(plain) + len(new) + len(replaced)
         self.report.received_deleted += sum(1 for row in replaced if row["deleted_at"])
 
     def _anchor(self, rows: list[dict], fresh: set[str]) -> None:

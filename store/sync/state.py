@@ -40,6 +40,8 @@ def meet(db: sqlite_utils.Database, url: str, server_id: str) -> bool:
         if fresh:
             db.execute("DELETE FROM sync_versions")
             db.execute("DELETE FROM sync_base")
+            # The unsent mark said "the old server has this": the new one has nothing yet.
+            db.execute("UPDATE annotations SET unsent = 1 WHERE unsent = 0")
             db.execute("INSERT OR REPLACE INTO sync_server (only, url, server_id, watermark) "
                        "VALUES (1, ?, ?, 0)", [url, server_id])
         else:
