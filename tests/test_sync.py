@@ -582,3 +582,34 @@ def test_a_copy_moved_to_a_new_server_sends_it_everything_it_holds(team, pg_clus
         assert get_annotation(team.cy, made["id"])["note"] == "sent to the old one"
     finally:
         pg_cluster.drop_database("margin_test_moved")
+
+
+def test_a_version_that_does_not_fit_this_copy_is_held_with_a_message_not_stored(team):
+    good = annotate(team.ana, team.article["id"], "Kursk Oblast")
+    sync(team.ana, team.url)
+    # Rows another program wrote on the server: words not at their place, an unknown article.
+    listed = ("id, updated_at, edited_on, article_key, kind, start, \"end\", exact, prefix, "
+              "suffix, tags, created_at, revision")
+    with psycopg.connect(team.url) as connection:
+        key = connection.execute("SELECT key FROM margin.articles LIMIT 1").fetchone()[0]
+        for row_id, article_key, exact in (
+                ("00000000-0000-4000-8000-000000000001", key, "not these words"),
+                ("00000000-0000-4000-8000-000000000002", "f" * 64, "Kursk Oblast")):
+            connection.execute(
+                f"INSERT INTO margin.annotations ({listed}) VALUES (%s, '2026-01-01T00:00:00', "
+                "'elsewhere', %s, 'claim', 0, %s, %s, '', '', '[]', '2026-01-01T00:00:00', 1)",
+                [row_id, article_key, len(exact), exact])
+    later = annotate(team.ana, team.article["id"], "North Korean troops", kind="quote")
+    sync(team.ana, team.url)
+
+    report = sync(team.bob, team.url)
+    again = sync(team.bob, team.url)
+
+    problems = " | ".join(report.problems)
+    assert "annotation 00000000: its words are not at its place" in problems
+    assert "annotation 00000000: its article is not in this copy yet" in problems
+    ids = {row[0] for row in contents(team.bob)}
+    assert {good["id"], later["id"]} <= ids
+    assert not any(row_id.startswith("00000000") for row_id in ids)
+    # Held, not dropped: the next sync reads them again and says so again.
+    assert len(again.problems) == 2
