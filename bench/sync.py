@@ -69,6 +69,7 @@ def forget_server(db) -> None:
     """Make a copy as if it had never synced (for another first sync)."""
     for table in ("sync_base", "sync_versions", "sync_server"):
         db.execute(f"DELETE FROM {table}")
+    db.execute("UPDATE annotations SET unsent = 1")  # as every row of a new copy is
     db.conn.commit()
 
 

@@ -31,6 +31,8 @@ from store.sync.versions import Version
 Progress = Callable[[str, int, int], None]
 # Lines of COPY text sent to the server at a time.
 COPY_LINES = 5000
+# From how many annotations sent the index of unsent ones is set aside while their marks clear.
+CLEAR_WITHOUT_INDEX = 10_000
 
 
 def changed_here(db: sqlite_utils.Database) -> dict[str, list[dict]]:
@@ -59,7 +61,7 @@ def changed_here(db: sqlite_utils.Database) -> dict[str, list[dict]]:
         f"""SELECT a.id, a.updated_at, b.updated_at, b.edited_on, {_copy_line(me)}
             FROM ({LOCAL_ANNOTATIONS}) a
             LEFT JOIN sync_base b ON b.kind = 'annotation' AND b.key = a.id
-            WHERE a.id IN (SELECT id FROM annotations WHERE unsent = 1)
+            WHERE +a.unsent = 1
               AND (b.updated_at IS NULL OR b.updated_at != a.updated_at)""")]
     return {"articles": articles, "revisions": revisions, "annotations": annotations}
 
@@ -225,8 +227,16 @@ def _record_sent(db: sqlite_utils.Database, sent: list[Outgoing], started: str) 
     state.set_bases(db, "annotation", [(row.id, Version(row.updated_at, me)) for row in late],
                     replaced=[(row.id, Version(row.base_at, row.base_on)) for row in late
                               if row.base_at is not None])
+    # Clearing many marks is cheaper without their index, made again (nearly empty) after.
+    index = None
+    if len(sent) >= CLEAR_WITHOUT_INDEX:
+        index = db.execute("SELECT sql FROM sqlite_master WHERE type = 'index' "
+                           "AND name = 'annotations_unsent'").fetchone()[0]
+        db.execute("DROP INDEX annotations_unsent")
     db.execute("UPDATE annotations SET unsent = 0 WHERE unsent = 1 AND updated_at < ?",
                [started])
+    if index is not None:
+        db.execute(index)
 
 
 def _insert_new(connection: Any, table: str, columns: tuple[str, ...]) -> None:

@@ -40,7 +40,7 @@ LOCAL_ANNOTATIONS = """
     SELECT a.id, a.updated_at, k.text_sha256 AS article_key, a.article_id, a.kind, a.start,
            a."end", a.exact, a.prefix, a.suffix, s.name AS source, s.role, s.organization,
            a.via, a.confidence, a.grade, a.note, a.tags, a.created_at, a.deleted_at,
-           a.revision, a.analyst, a.origin,
+           a.revision, a.analyst, a.origin, a.unsent,
            (SELECT json_group_array(json_object(
                        'revision', an.revision, 'kind', an.kind, 'start', an.start,
                        'end', an."end", 'current', an.current, 'reason', an.reason,
