@@ -7,7 +7,6 @@ the article's metadata to ``history`` in the same transaction, as annotations do
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -18,6 +17,7 @@ from store.db import made_here, writing
 from store.errors import NotFoundError, ValidationError
 from store.metadata import checked_metadata
 from store.nocase import as_read
+from store.text import text_digest
 
 ARTICLE_FIELDS = ("title", "authors", "outlet", "url", "published", "section", "language",
                   "source", "format")
@@ -42,7 +42,7 @@ def add_article(db: sqlite_utils.Database, draft: Any) -> tuple[dict, bool]:
     text = draft.text
     if not text or not text.strip():
         raise ValidationError("the article has no text", "import a file or page with some text")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = text_digest(text)
     title = (draft.title or "").strip() or _first_line(text)
     # A plain read first: opening stored text again writes nothing, so it needs no write lock,
     # which a read-only copy cannot give and another program may be holding.

@@ -40,7 +40,6 @@ that is not ``urn:uuid:`` becomes a name-based UUID of it, so re-importing is st
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -53,14 +52,16 @@ from typing import Any, Iterator, TextIO
 
 import sqlite_utils
 
-from store.anchoring import ANCHOR_KINDS, Selector
+from store.anchoring import Selector
 from store.annotations import COLUMNS, KINDS, _checked, _record
 from store.clock import now
 from store.db import made_here, writing
 from store.errors import InputError, ValidationError
-from store.revisions.anchors import ANCHOR_COLUMNS, anchor_article, placed
+from store.revisions.anchors import (ANCHOR_COLUMNS, anchor_article, anchor_rows,
+                                     fitting_anchor)
 from store.revisions.texts import revision_text
 from store.sources import ensure_source, find_source
+from store.text import text_digest
 
 FORMATS = ("w3c", "jsonl")
 
@@ -659,7 +660,7 @@ class _Merger:
             raise ValidationError(f"its number {number!r} is not a revision number",
                                   "export the annotations again")
         if not isinstance(text, str) or not isinstance(incoming.text_sha256, str) or \
-                hashlib.sha256(text.encode("utf-8")).hexdigest() != incoming.text_sha256:
+                text_digest(text) != incoming.text_sha256:
             raise ValidationError("its text does not match its hash",
                                   "export the annotations again")
         if isinstance(incoming.article_id, str):
@@ -768,7 +769,7 @@ class _Merger:
         anchors = []
         for number in range(made_on + 1, newest + 1):
             text = article["text"] if number == newest else self._text(article["id"], number)
-            anchor = _fitting_anchor(given.get(number), text, row["kind"])
+            anchor = fitting_anchor(given.get(number), text, row["kind"])
             if anchor is None and number in have:
                 continue
             if anchor is None and defer:
@@ -776,7 +777,7 @@ class _Merger:
                     (row, selector))
                 continue
             if anchor is None:
-                anchor = _placed(made_text, text, number, [(row, selector)])[0][2:]
+                anchor = anchor_rows(made_text, text, number, [(row, selector)])[0][2:]
             anchors.append((row["id"], number, *anchor))
         return anchors
 
@@ -784,7 +785,7 @@ class _Merger:
         """Anchors for the new annotations that the file gave none for, a diff per group."""
         anchors = []
         for (article_id, made_on, number), members in self.to_place.items():
-            anchors.extend(_placed(self._text(article_id, made_on), self._text(article_id, number),
+            anchors.extend(anchor_rows(self._text(article_id, made_on), self._text(article_id, number),
                                    number, members))
         self.to_place.clear()
         return anchors
@@ -870,38 +871,6 @@ class _Merger:
                                organization=source["organization"])
         self.sources[source["name"].casefold()] = stored["id"]
         return stored["id"]
-
-
-def _placed(old_text: str, new_text: str, number: int,
-            members: list[tuple[dict, Selector]]) -> list[tuple]:
-    """Anchor rows for annotations (row, selector) made on ``old_text``, on ``new_text`` (the
-    text of revision ``number``),
-    placed by the anchoring engine as importing a revision places them."""
-    made = [(row["kind"], row["exact"], selector) for row, selector in members]
-    return [(row["id"], number, anchor.kind, anchor.start, anchor.end, current, anchor.reason,
-             verified, None)
-            for (row, _), (anchor, current, verified) in zip(members,
-                                                             placed(old_text, new_text, made))]
-
-
-def _fitting_anchor(given: Any, text: str, kind: str) -> tuple | None:
-    """A file's anchor as a row's values, if it is one and its place and words fit ``text``."""
-    if not isinstance(given, dict) or given.get("kind") not in ANCHOR_KINDS:
-        return None
-    start, end, current = given.get("start"), given.get("end"), given.get("current")
-    if given["kind"] == "orphan":
-        if start is not None or end is not None or current is not None:
-            return None
-    elif not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
-              and text[start:end] == current):
-        return None
-    verified = given.get("verified")
-    if (kind == "quote") != (verified in (0, 1)) or (kind == "claim" and verified is not None):
-        return None
-    reason, reviewed_at = given.get("reason"), given.get("reviewed_at")
-    if not isinstance(reason, (str, type(None))) or not isinstance(reviewed_at, (str, type(None))):
-        return None
-    return (given["kind"], start, end, current, reason, verified, reviewed_at)
 
 
 def _snapshot(row: dict) -> str:

@@ -6,6 +6,7 @@ this module runs before any offset exists and must never drop a word.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -63,6 +64,12 @@ def decode(data: bytes, name: str) -> str:
 def binary_error(name: str) -> InputError:
     """The error for input that holds NUL bytes, which no text, Markdown or HTML file does."""
     return InputError(f"{name} looks like a binary file (it contains NUL bytes)", "Import a text, Markdown or HTML file instead.")
+
+
+def text_digest(text: str) -> str:
+    """The SHA-256 of a normalised text (UTF-8), hex: how an article's text is known, here
+    and in every copy that imported the same words."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def clean_characters(text: str) -> str:

@@ -8,7 +8,6 @@ anchor on it for every annotation of the article, deleted ones too.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,7 @@ from store.clock import now, today
 from store.db import writing
 from store.errors import ValidationError
 from store.revisions.anchors import anchor_article
+from store.text import text_digest
 
 # What importing did: a new article, the text of one already stored, a new revision of one,
 # or the newest text of the article it was meant to revise.
@@ -124,7 +124,7 @@ def _followed_metadata(db: sqlite_utils.Database, article: dict, offered: dict) 
 def _digest(draft: Any) -> str:
     if not draft.text or not draft.text.strip():
         raise ValidationError("the article has no text", "import a file or page with some text")
-    return hashlib.sha256(draft.text.encode("utf-8")).hexdigest()
+    return text_digest(draft.text)
 
 
 def _article_with_text(db: sqlite_utils.Database, digest: str) -> str | None:

@@ -9,10 +9,11 @@ newest text; both are recorded in the history, so ``store.annotations.undo`` rev
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import sqlite_utils
 
-from store.anchoring import Anchor, Selector, anchor_all
+from store.anchoring import ANCHOR_KINDS, Anchor, Selector, anchor_all
 from store.clock import now
 from store.db import writing
 from store.errors import ValidationError
@@ -135,6 +136,39 @@ class Quotations:
             self.pairs[paragraph] = quotation_pairs(text, *paragraph)
         return any(opening <= start and end <= closing + 1
                    for opening, closing in self.pairs[paragraph])
+
+
+def anchor_rows(old_text: str, new_text: str, number: int,
+            members: list[tuple[dict, Selector]]) -> list[tuple]:
+    """Anchor rows (``ANCHOR_COLUMNS`` values) for annotations, each given as (row,
+    selector), made on ``old_text``: their places on ``new_text``, the text of revision
+    ``number``, as importing that revision places them."""
+    made = [(row["kind"], row["exact"], selector) for row, selector in members]
+    return [(row["id"], number, anchor.kind, anchor.start, anchor.end, current, anchor.reason,
+             verified, None)
+            for (row, _), (anchor, current, verified) in zip(members,
+                                                             placed(old_text, new_text, made))]
+
+
+def fitting_anchor(given: Any, text: str, kind: str) -> tuple | None:
+    """An anchor given from elsewhere (a file, a team's server) as a row's values from
+    ``kind`` on, if it is one and its place and words fit ``text``; else None."""
+    if not isinstance(given, dict) or given.get("kind") not in ANCHOR_KINDS:
+        return None
+    start, end, current = given.get("start"), given.get("end"), given.get("current")
+    if given["kind"] == "orphan":
+        if start is not None or end is not None or current is not None:
+            return None
+    elif not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+              and text[start:end] == current):
+        return None
+    verified = given.get("verified")
+    if (kind == "quote") != (verified in (0, 1)) or (kind == "claim" and verified is not None):
+        return None
+    reason, reviewed_at = given.get("reason"), given.get("reviewed_at")
+    if not isinstance(reason, (str, type(None))) or not isinstance(reviewed_at, (str, type(None))):
+        return None
+    return (given["kind"], start, end, current, reason, verified, reviewed_at)
 
 
 # --- what the analyst does with an anchor ----------------------------------------------------

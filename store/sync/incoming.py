@@ -18,7 +18,6 @@ how far this copy has read moves only when everything read was merged.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -32,14 +31,15 @@ from store.articles import free_id
 from store.bulk import store_rows
 from store.clock import now
 from store.db import copy_id, writing
-from store.revisions.anchors import placed
+from store.revisions.anchors import ANCHOR_COLUMNS, anchor_rows, fitting_anchor
 from store.sources import ensure_source
 from store.sync import state
-from store.sync.records import (ANCHOR_FIELDS, ANNOTATION_COLUMNS, ANNOTATION_FIELDS,
+from store.sync.records import (ANNOTATION_COLUMNS, ANNOTATION_FIELDS,
                                 ARTICLE_COLUMNS, ARTICLE_FIELDS, LOCAL_ANNOTATIONS,
                                 LOCAL_ARTICLES, REVISION_COLUMNS, rows_as_dicts)
 from store.sync.server import WRITING_LOCK
 from store.sync.versions import Version
+from store.text import text_digest
 
 # How many change numbers before the mark are read again: a row numbered earlier than one
 # already read may commit later (writers hold a lock readers share, so this is a safeguard).
@@ -51,6 +51,8 @@ CHUNK = 10_000
 TEXTS_KEPT = 20_000_000
 
 Progress = Callable[[str, int, int], None]
+_INSERT_ANCHOR = (f"INSERT OR REPLACE INTO anchors ({', '.join(f'[{c}]' for c in ANCHOR_COLUMNS)}) "
+                  f"VALUES ({', '.join('?' for _ in ANCHOR_COLUMNS)})")
 
 # An incoming annotation row as read: ANNOTATION_COLUMNS, then its change number.
 INCOMING = (*ANNOTATION_COLUMNS, "seq")
@@ -103,7 +105,6 @@ def receive(db: sqlite_utils.Database, connection: Any, report: Any,
         if progress:
             progress("receiving", done, total)
         cursor = connection.cursor(name="margin_incoming")
-        cursor.itersize = CHUNK
         listed = ", ".join(f'"{column}"' for column in ANNOTATION_COLUMNS)
         cursor.execute(f"SELECT {listed}, seq FROM margin.annotations WHERE seq > %s "
                        "ORDER BY seq", [since])
@@ -212,7 +213,7 @@ class _Merger:
         revisions = self._server_revisions(row["key"])
         if [r["number"] for r in revisions] != list(range(1, len(revisions) + 1)) or not revisions \
                 or revisions[0]["text_sha256"] != row["key"] or any(
-                    hashlib.sha256(r["text"].encode("utf-8")).hexdigest() != r["text_sha256"]
+                    text_digest(r["text"]) != r["text_sha256"]
                     for r in revisions):
             self._hold(row["seq"], f"article {row['key'][:8]} on the server lacks revisions or "
                                    "its texts do not match their hashes; it was not taken")
@@ -258,14 +259,13 @@ class _Merger:
         self._close_conflicts("article", local["id"], parents)
         incoming = {field: row[field] for field in ARTICLE_FIELDS}
         same = all(local[field] == incoming[field] for field in CONFLICTING_ARTICLE_FIELDS)
+        here = {**{field: local[field] for field in ARTICLE_FIELDS},
+                "updated_at": mine.updated_at}
+        there = {**incoming, "updated_at": version.updated_at}
         if str(mine) in parents or version > mine:
             if str(mine) not in parents and not same:
                 self._conflict("article", local["id"], local["id"], kept=version, lost=mine,
-                               lost_values={**{f: local[f] for f in ARTICLE_FIELDS},
-                                            "updated_at": mine.updated_at,
-                                            "edited_on": mine.edited_on},
-                               kept_values={**incoming, "updated_at": version.updated_at,
-                                            "edited_on": version.edited_on})
+                               lost_values=here, kept_values=there)
             self.db["articles"].update(local["id"], {**incoming,
                                                      "updated_at": row["updated_at"]})
             local.update(incoming, updated_at=row["updated_at"])
@@ -273,11 +273,7 @@ class _Merger:
             self.report.received_articles += 1
         elif not same:
             self._conflict("article", local["id"], local["id"], kept=mine, lost=version,
-                           lost_values={**incoming, "updated_at": version.updated_at,
-                                        "edited_on": version.edited_on},
-                           kept_values={**{f: local[f] for f in ARTICLE_FIELDS},
-                                        "updated_at": mine.updated_at,
-                                        "edited_on": mine.edited_on})
+                           lost_values=there, kept_values=here)
 
     def _add_revision(self, row: dict) -> bool:
         """Add a revision the server has to an article here, anchoring its annotations on it."""
@@ -304,7 +300,7 @@ class _Merger:
             f"SELECT {', '.join(REVISION_COLUMNS)} FROM margin.revisions WHERE article_key = %s "
             "AND number = %s", [row["article_key"], number]).fetchone()
         revision = dict(zip(REVISION_COLUMNS, full))
-        if hashlib.sha256(revision["text"].encode("utf-8")).hexdigest() != revision["text_sha256"]:
+        if text_digest(revision["text"]) != revision["text_sha256"]:
             self._hold(row["seq"], f"revision {number} of article {local['id']} on the server does "
                                    "not match its hash; it was not taken")
             return False
@@ -527,7 +523,7 @@ class _Merger:
         rest placed by the engine as importing the revision here would."""
         groups: dict[tuple[str, int, int], list[dict]] = {}
         for row in rows:
-            newest = self._newest(row["article_id"])
+            newest = self.newest[row["article_id"]]
             if row["id"] not in fresh:
                 self.db.execute("DELETE FROM anchors WHERE annotation_id = ?", [row["id"]])
             if row["revision"] >= newest:
@@ -539,41 +535,24 @@ class _Merger:
                     reviewed[anchor["revision"]] = fitting
             for number in range(row["revision"] + 1, newest + 1):
                 if number in reviewed:
-                    self.db.execute(
-                        "INSERT OR REPLACE INTO anchors (annotation_id, revision, kind, start, "
-                        '"end", current, reason, verified, reviewed_at) '
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [row["id"], *reviewed[number]])
+                    self.db.execute(_INSERT_ANCHOR, [row["id"], number, *reviewed[number]])
                 else:
                     groups.setdefault((row["article_id"], row["revision"], number), []).append(row)
         for (article_id, made_on, number), members in groups.items():
-            made = [(row["kind"], row["exact"], Selector(row["exact"], row["prefix"],
-                                                         row["suffix"], row["start"], row["end"]))
-                    for row in members]
-            results = placed(self._text(article_id, made_on), self._text(article_id, number), made)
-            self.db.conn.executemany(
-                "INSERT OR REPLACE INTO anchors (annotation_id, revision, kind, start, \"end\", "
-                "current, reason, verified, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                [(row["id"], number, anchor.kind, anchor.start, anchor.end, current,
-                  anchor.reason, verified)
-                 for row, (anchor, current, verified) in zip(members, results)])
-
-    def _newest(self, article_id: str) -> int:
-        return self.newest[article_id]
+            self.db.conn.executemany(_INSERT_ANCHOR, anchor_rows(
+                self._text(article_id, made_on), self._text(article_id, number), number,
+                [(row, Selector(row["exact"], row["prefix"], row["suffix"], row["start"],
+                                row["end"])) for row in members]))
 
     def _fitting(self, anchor: Any, row: dict) -> tuple | None:
-        """A sent anchor's values if it fits this copy's text of its revision, else None."""
+        """A sent anchor's values from ``kind`` on, if it fits this copy's text of its
+        revision, else None."""
         if not isinstance(anchor, dict) or not isinstance(anchor.get("revision"), int):
             return None
         number = anchor["revision"]
-        if not row["revision"] < number <= self._newest(row["article_id"]):
+        if not row["revision"] < number <= self.newest[row["article_id"]]:
             return None
-        if anchor.get("kind") != "orphan":
-            text = self._text(row["article_id"], number)
-            start, end = anchor.get("start"), anchor.get("end")
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end
-                    <= len(text) and text[start:end] == anchor.get("current")):
-                return None
-        return tuple(anchor.get(field) for field in ANCHOR_FIELDS)
+        return fitting_anchor(anchor, self._text(row["article_id"], number), row["kind"])
 
     @staticmethod
     def _snapshot(row: dict) -> dict:
@@ -587,7 +566,8 @@ class _Merger:
 
     def _conflict(self, subject: str, record_id: str, article_id: str, *, kept: Version,
                   lost: Version, lost_values: dict, kept_values: dict) -> None:
-        """Keep the losing side of a concurrent edit, open, and in the history."""
+        """Keep the losing side of a concurrent edit, open, and in the history; each side's
+        values are stored with the copy it was made in."""
         lost_values = {**lost_values, "edited_on": lost.edited_on}
         kept_values = {**kept_values, "edited_on": kept.edited_on}
         stamp = now()

@@ -23,8 +23,6 @@ ANNOTATION_COLUMNS = ("id", "updated_at", "edited_on", "parents", "article_key",
 ANNOTATION_FIELDS = ("kind", "start", "end", "exact", "prefix", "suffix", "via", "confidence",
                      "grade", "note", "tags", "created_at", "deleted_at", "revision", "analyst",
                      "origin")
-ANCHOR_FIELDS = ("revision", "kind", "start", "end", "current", "reason", "verified",
-                 "reviewed_at")
 
 # Articles with the key the server knows them by.
 LOCAL_ARTICLES = """
